@@ -1,0 +1,33 @@
+/**
+ * The SELECT that streams one table for export: every column (hidden ones too) in table order,
+ * each in the form that reaches us exactly, ordered by primary key.
+ */
+import type { Column, Table } from '../catalog/model.js';
+import type { Database } from '../db/types.js';
+
+export function selectForExport(db: Database, table: Table): string {
+  const q = (s: string) => db.quoteIdent(s);
+  const cols = table.columns.map((c) => columnExpression(db, c));
+  const order = table.primaryKey.length ? table.primaryKey : table.columns.filter(orderable).map((c) => c.name);
+  const orderBy = order.length ? ` ORDER BY ${order.map(q).join(', ')}` : '';
+  return `SELECT ${cols.join(', ')} FROM ${q(table.schema)}.${q(table.name)}${orderBy}`;
+}
+
+function columnExpression(db: Database, c: Column): string {
+  const name = db.quoteIdent(c.name);
+  if (db.family === 'mysql') {
+    // The text protocol prints FLOAT with 6 significant digits; as DOUBLE it is exact.
+    if (c.kind === 'float32' && c.dataType === 'float') return `CAST(${name} AS DOUBLE) AS ${name}`;
+    return name;
+  }
+  if (c.kind === 'text' || c.dataType === 'user-defined') return `${name}::text AS ${name}`;
+  return name;
+}
+
+function orderable(c: Column): boolean {
+  return c.kind !== 'json' || c.dataType !== 'json';
+}
+
+export function countRows(db: Database, table: Table): string {
+  return `SELECT COUNT(*) AS n FROM ${db.quoteIdent(table.schema)}.${db.quoteIdent(table.name)}`;
+}
