@@ -1,0 +1,74 @@
+/**
+ * Streaming reader for files written by writer.ts: yields exactly the canonical values that
+ * were written. Memory stays bounded: the file is read through a Blob (ranges on demand) one
+ * row group at a time, and each wasm batch is handed to JS and released at once.
+ */
+import { openAsBlob } from 'node:fs';
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm';
+import type { ColumnShape, CValue } from '../values/kinds.js';
+import { decodeBatch } from './decode-batch.js';
+import { ParquetFileError } from './errors.js';
+import { columnShapesFromArrowSchema } from './schema.js';
+
+export interface ParquetReadOptions {
+  /** Rows per yielded chunk (default 8192). */
+  batchSize?: number;
+}
+
+export const DEFAULT_READ_BATCH_SIZE = 8192;
+
+async function openFile(filePath: string): Promise<pw.ParquetFile> {
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(filePath);
+  } catch (e) {
+    throw new ParquetFileError(`Cannot open Parquet file ${filePath}: ${(e as Error).message}.`, { path: filePath });
+  }
+  try {
+    return await pw.ParquetFile.fromFile(blob);
+  } catch (e) {
+    throw new ParquetFileError(`${filePath} is not a readable Parquet file (${String(e)}); re-export it.`, { path: filePath });
+  }
+}
+
+function schemaOf(file: pw.ParquetFile, filePath: string): ColumnShape[] {
+  const ipc = file.schema().intoIPCStream();
+  const schema = arrow.tableFromIPC(ipc).schema;
+  try {
+    return columnShapesFromArrowSchema(schema);
+  } catch (e) {
+    if (e instanceof ParquetFileError) throw new ParquetFileError(`${filePath}: ${e.message}`, { ...e.data, path: filePath });
+    throw e;
+  }
+}
+
+/** The ColumnShapes recorded in a file's metadata, without reading any data. */
+export async function readParquetSchema(filePath: string): Promise<ColumnShape[]> {
+  const file = await openFile(filePath);
+  try {
+    return schemaOf(file, filePath);
+  } finally {
+    file.free();
+  }
+}
+
+/** Rows of a file in file order, in chunks of at most `batchSize` rows. */
+export async function* readParquet(filePath: string, options: ParquetReadOptions = {}): AsyncGenerator<CValue[][]> {
+  const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ParquetFileError(`batchSize must be a positive integer, got ${String(batchSize)}.`);
+  const file = await openFile(filePath);
+  try {
+    const columns = schemaOf(file, filePath);
+    const stream = (await file.stream({ batchSize })) as ReadableStream<pw.RecordBatch>;
+    for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
+      // intoIPCStream consumes (frees) the wasm batch.
+      const table = arrow.tableFromIPC(wasmBatch.intoIPCStream());
+      for (const batch of table.batches) {
+        if (batch.numRows > 0) yield decodeBatch(columns, batch);
+      }
+    }
+  } finally {
+    file.free();
+  }
+}
