@@ -84,8 +84,9 @@ export function patchLogicalTypes(footer: Uint8Array, columns: readonly ColumnSh
     } else if (c.kind === 'json') {
       const converted = intField(se, SE.convertedType);
       const logical = field(se, SE.logicalType);
-      const isString = logical?.t === 'struct' && logical.fields.length === 1 && logical.fields[0].id === LT.string;
-      if (intField(se, SE.type) !== PHYSICAL.byteArray || converted !== CONVERTED_UTF8 || !isString) {
+      const member = logical?.t === 'struct' && logical.fields.length === 1 ? logical.fields[0].id : -1;
+      const annotated = (converted === CONVERTED_UTF8 && member === LT.string) || (converted === CONVERTED_JSON && member === LT.json);
+      if (intField(se, SE.type) !== PHYSICAL.byteArray || !annotated) {
         throw new ParquetWriterInternalError(`json column "${c.name}" is not an annotated UTF8 BYTE_ARRAY in the footer.`);
       }
       setField(se, SE.convertedType, { t: 'i32', v: CONVERTED_JSON });
