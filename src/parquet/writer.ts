@@ -11,7 +11,7 @@
  * types can be added (see footer.ts) before it is written and hashed.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import type { ColumnShape, CValue } from '../values/kinds.js';
@@ -30,8 +30,9 @@ export interface ParquetWriteOptions {
    */
   maxBytesPerFile?: number;
   /**
-   * Path of part `index` (0-based). Default: part 0 is `filePath`; part k >= 1 is `filePath`
-   * with `.parquet` replaced by `.part-<k, 5 digits>.parquet`.
+   * Path of part `index` (0-based) when a table needs more than one part (formats/README.md §1).
+   * Default: `filePath` with `.parquet` replaced by `.<index, 5 digits>.parquet`. A table that
+   * fits one part is written at `filePath`; part 0 is renamed once a second part starts.
    */
   partPath?: (index: number) => string;
   /** Columns to write without dictionary encoding besides the kinds that never use one (e.g. a unique key). */
@@ -58,9 +59,8 @@ export interface ParquetWriteResult {
 }
 
 export function defaultPartPath(filePath: string, index: number): string {
-  if (index === 0) return filePath;
   const stem = filePath.endsWith('.parquet') ? filePath.slice(0, -'.parquet'.length) : filePath;
-  return `${stem}.part-${String(index).padStart(5, '0')}.parquet`;
+  return `${stem}.${String(index).padStart(5, '0')}.parquet`;
 }
 
 interface Produced {
@@ -219,7 +219,14 @@ export async function writeParquet(
     // The first part always exists, so an empty table still gives a file with its schema.
     let next = await produce(true);
     while (next !== null) {
-      const path = partPath(parts.length);
+      if (parts.length === 1) {
+        // A second part: the first one takes its part name too.
+        const first = partPath(0);
+        await rename(parts[0].path, first);
+        written[0] = first;
+        parts[0].path = first;
+      }
+      const path = parts.length === 0 ? filePath : partPath(parts.length);
       if (written.includes(path)) throw new ParquetSchemaError(`partPath returned "${path}" twice; each part needs its own path.`, { path });
       written.push(path);
       const first: Produced = next;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,8 @@ describe('part files', () => {
     const res = await writeParquet(base, BLOB_COLUMNS, split(rows, [77]), { maxRowsPerFile: 1000, rowGroupMaxRows: 300 });
     // Row groups of 300: a part closes after the group that reaches 1000 rows (4 x 300 = 1200).
     expect(res.parts.map((p) => p.rows)).toEqual([1200, 1200, 100]);
-    expect(res.parts.map((p) => p.path)).toEqual([base, join(dir, 'parts.part-00001.parquet'), join(dir, 'parts.part-00002.parquet')]);
+    expect(res.parts.map((p) => p.path)).toEqual(['parts.00000.parquet', 'parts.00001.parquet', 'parts.00002.parquet'].map((n) => join(dir, n)));
+    expect(existsSync(base), 'the single-file name is not left behind').toBe(false);
     expect(res.rows).toBe(2500);
     const whole = createHash('sha256');
     for (const p of res.parts) {
@@ -105,6 +106,9 @@ describe('part files', () => {
       maxBytesPerFile: 50 * 1008, rowGroupMaxRows: 10, partPath: (i) => join(dir, `bytes-${i}.parquet`),
     });
     expect(res.parts.map((p) => p.rows)).toEqual([50, 50]);
-    expect(res.parts[1].path).toBe(join(dir, 'bytes-1.parquet'));
+    expect(res.parts.map((p) => p.path)).toEqual([join(dir, 'bytes-0.parquet'), join(dir, 'bytes-1.parquet')]);
+    // One part: the table keeps its plain name.
+    const single = await writeParquet(join(dir, 'one.parquet'), BLOB_COLUMNS, split(rows, [100]), { maxBytesPerFile: 10 ** 9 });
+    expect(single.parts.map((p) => p.path)).toEqual([join(dir, 'one.parquet')]);
   });
 });
