@@ -63,6 +63,8 @@ export class RowDigester {
   /** Set while a row holds a value too large to copy: the row is hashed incrementally. */
   private stream: Hash | null = null;
   private readonly tags: number[];
+  /** Rows seen by digestInto, and the index of the row being encoded (for messages). */
+  private seen = 0;
   private row = 0;
 
   constructor(private readonly columns: readonly ColumnShape[]) {
@@ -212,6 +214,7 @@ export class RowDigester {
 
   /** The framed encoding of `row` (valid until the next call); for tests and the spec example. */
   encode(row: readonly CValue[]): Uint8Array {
+    this.row = this.seen;
     if (!Array.isArray(row) || row.length !== this.columns.length) {
       throw new HashValueError(`Row ${this.row} has ${Array.isArray(row) ? row.length : 'no'} values; the table has ${this.columns.length} columns.`, { row: this.row });
     }
@@ -224,13 +227,13 @@ export class RowDigester {
 
   /** SHA-256 of the row's encoding into `out[off, off+32)`. */
   digestInto(row: readonly CValue[], out: Uint8Array, off: number): void {
+    this.row = this.seen++;
     if (!Array.isArray(row) || row.length !== this.columns.length) {
       throw new HashValueError(`Row ${this.row} has ${Array.isArray(row) ? row.length : 'no'} values; the table has ${this.columns.length} columns.`, { row: this.row });
     }
     this.len = 0;
     this.stream = null;
     for (let c = 0; c < row.length; c++) this.value(c, row[c]);
-    this.row++;
     // value() may have switched to incremental hashing (TS cannot see through the calls).
     const h = this.stream as Hash | null;
     if (h) {

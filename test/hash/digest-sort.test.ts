@@ -1,0 +1,45 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { sortDigests } from '../../src/hash/digest-sort.js';
+import { sha256Into } from '../../src/hash/sha256.js';
+
+function reference(buf: Uint8Array, n: number): Buffer {
+  const recs = Array.from({ length: n }, (_, i) => Buffer.from(buf.subarray(i * 32, i * 32 + 32)));
+  return Buffer.concat(recs.sort(Buffer.compare));
+}
+
+describe('sortDigests', () => {
+  it('sorts random digests like Buffer.compare', () => {
+    for (const n of [0, 1, 2, 3, 100, 70_000]) {
+      const buf = new Uint8Array(randomBytes(n * 32));
+      const want = reference(buf, n);
+      sortDigests(buf, n);
+      expect(Buffer.from(buf).equals(want), `n=${n}`).toBe(true);
+    }
+  });
+
+  it('handles shared prefixes and many duplicates without going quadratic', () => {
+    const n = 50_000;
+    const buf = new Uint8Array(n * 32);
+    const a = randomBytes(32);
+    const b = Buffer.from(a);
+    b[31] ^= 1;
+    for (let i = 0; i < n; i++) buf.set(i % 3 === 0 ? b : i % 3 === 1 ? a : randomBytes(32), i * 32);
+    const want = reference(buf, n);
+    const t = performance.now();
+    sortDigests(buf, n);
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(Buffer.from(buf).equals(want)).toBe(true);
+  });
+});
+
+describe('sha256Into', () => {
+  it('matches node:crypto around every block boundary', () => {
+    const out = new Uint8Array(40);
+    for (let n = 0; n <= 300; n++) {
+      const data = randomBytes(n + 3);
+      sha256Into(data, 3, n + 3, out, 5);
+      expect(Buffer.from(out.subarray(5, 37)).toString('hex'), `length ${n}`).toBe(createHash('sha256').update(data.subarray(3)).digest('hex'));
+    }
+  });
+});
