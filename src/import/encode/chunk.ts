@@ -1,0 +1,59 @@
+/**
+ * A growable byte buffer that rows are formatted into, handed out in chunks of about a target
+ * size. Bulk-load formats are built as bytes (not strings) so blobs never pass through a JS
+ * string, and a chunk is one network write (MySQL: one packet, which must stay below
+ * max_allowed_packet).
+ */
+export class ChunkWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initial = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(initial);
+  }
+
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** Text known to be ASCII (numbers, dates, hex, keywords). */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+
+  utf8(s: string): void {
+    // At most 3 bytes per UTF-16 code unit.
+    this.ensure(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  get size(): number {
+    return this.pos;
+  }
+
+  /** The bytes written so far as a new Buffer (copied: the writer's memory is reused). */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+}

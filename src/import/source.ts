@@ -1,0 +1,82 @@
+/**
+ * Where a snapshot is read from: the tree of a commit in a git repository (any ref — branch,
+ * tag, old commit — read from the object database without a checkout), or a plain directory.
+ * Everything after this point sees local files: git blobs that must be read as files (Parquet,
+ * objects) are streamed into a work directory first, verified against their git ids on the way.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UsageError } from '../errors/base.js';
+import { openSnapshotSource } from '../git/source.js';
+
+export interface SnapshotFiles {
+  /** For messages: the directory, and the ref and commit when read from git. */
+  readonly label: string;
+  readonly dir: string;
+  readonly ref: string | null;
+  readonly commit: string | null;
+  /** Every file path in the snapshot, `/`-separated. */
+  paths(): ReadonlySet<string>;
+  readText(file: string): Promise<string>;
+  /** A local file holding `file`'s bytes: the file itself, or a copy streamed into `workDir`. */
+  localPath(file: string, workDir: string): Promise<string>;
+}
+
+export async function openSnapshot(dir: string, ref?: string): Promise<SnapshotFiles> {
+  const root = path.resolve(dir);
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw new UsageError(`The snapshot ${dir} does not exist. Give a snapshot repository or directory.`, { snapshot: dir });
+  }
+  if (!st.isDirectory()) throw new UsageError(`The snapshot ${dir} is not a directory. Give a snapshot repository or directory.`, { snapshot: dir });
+  const source = await openSnapshotSource(root, ref === undefined ? {} : { ref });
+  const keys = new Set((await source.listFiles()).map((f) => f.path));
+  const d = source.describe();
+  if (d.kind === 'git') {
+    return {
+      label: `${d.dir} at ${d.ref} (commit ${d.commit.slice(0, 12)})`,
+      dir: d.dir,
+      ref: d.ref,
+      commit: d.commit,
+      paths: () => keys,
+      readText: async (file) => Buffer.from(await source.readFile(file)).toString('utf8'),
+      localPath: async (file, workDir) => {
+        // Git blobs are streamed out (and verified against their ids) to be read as files.
+        const dest = path.join(workDir, ...file.split('/'));
+        await mkdir(path.dirname(dest), { recursive: true });
+        await source.copyFileTo(file, dest);
+        return dest;
+      },
+    };
+  }
+  const real = realpathSync(d.dir);
+  return {
+    label: d.dir,
+    dir: d.dir,
+    ref: null,
+    commit: null,
+    paths: () => keys,
+    readText: async (file) => Buffer.from(await source.readFile(file)).toString('utf8'),
+    localPath: async (file) => {
+      // Read in place; the listing already refused links that leave the directory.
+      const local = realpathSync(path.join(real, ...file.split('/')));
+      if (!local.startsWith(real + path.sep)) throw new UsageError(`${file} leaves the snapshot directory ${d.dir}.`, { file });
+      return local;
+    },
+  };
+}
+
+/** Stream a local file through a hash; returns its size and hex sha256. */
+export async function sha256File(file: string): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest('hex') };
+}

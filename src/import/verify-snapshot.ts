@@ -1,0 +1,280 @@
+/**
+ * Verify a snapshot completely before anything in the target is touched (design invariant 5):
+ * manifests valid against the JSON Schemas, a format version we read, every Parquet file and
+ * object present with its size and sha256, the Parquet schemas as the manifest says, and the
+ * logical content hashes recomputed from the Parquet rows equal to the manifests' (table,
+ * schema, pipeline). Every problem is collected so one run names every bad file.
+ */
+import { type Column } from '../catalog/model.js';
+import { hashPipeline, hashSchema, TableHasher } from '../hash/index.js';
+import type { ObjectKind } from '../objects/references.js';
+import { readParquet, readParquetSchema } from '../parquet/reader.js';
+import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
+import { FORMAT_NAME, FORMAT_VERSION, type PipelineManifest, type SchemaManifest, type TableManifest } from '../snapshot/manifest.js';
+import { validateManifest } from '../snapshot/validate.js';
+import type { ProgressListener } from '../export/progress.js';
+import { SnapshotInvalidError, UnsupportedFormatError, type SnapshotProblem } from './errors.js';
+import { bareHash, manifestHash, sameHash } from './hash-text.js';
+import { shapesOf } from './shapes.js';
+import { sha256File, type SnapshotFiles } from './source.js';
+
+export interface ObjectLine {
+  store: string;
+  path: string;
+  size?: number;
+  sha256?: string;
+  kind: ObjectKind;
+  missing?: true;
+  problem?: string;
+}
+
+export interface PresentObject extends ObjectLine {
+  size: number;
+  sha256: string;
+  /** Local file with the object's bytes. */
+  local: string;
+}
+
+export interface VerifiedSnapshot {
+  files: SnapshotFiles;
+  pipeline: PipelineManifest;
+  schemas: SchemaManifest[];
+  objects: PresentObject[];
+  /** Objects recorded as missing at export (`--allow-missing-objects`). */
+  missingObjects: ObjectLine[];
+  /** Local files of each table's Parquet parts, keyed `schema\0table`. */
+  tableFiles: Map<string, string[]>;
+  bytes: number;
+}
+
+export const tableKey = (schema: string, table: string): string => `${schema}\u0000${table}`;
+
+function parseJson(text: string, file: string, problems: SnapshotProblem[]): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    problems.push({ file, problem: `not valid JSON (${(e as Error).message})` });
+    return undefined;
+  }
+}
+
+/** A stored relative path that stays inside its store root. */
+export function safeObjectPath(p: string): boolean {
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && !s.includes('\0'));
+}
+
+export async function verifySnapshot(files: SnapshotFiles, workDir: string, progress: ProgressListener = () => {}): Promise<VerifiedSnapshot> {
+  const problems: SnapshotProblem[] = [];
+  const fail = (): never => {
+    throw new SnapshotInvalidError(files.label, problems);
+  };
+  const present = files.paths();
+
+  // 1. The pipeline manifest: what format, which version, valid.
+  if (!present.has(PIPELINE_MANIFEST)) {
+    problems.push({ file: PIPELINE_MANIFEST, problem: 'missing: this is not a dj-snapshot (no dj-snapshot.json at its top)' });
+    fail();
+  }
+  const pipelineValue = parseJson(await files.readText(PIPELINE_MANIFEST), PIPELINE_MANIFEST, problems);
+  if (problems.length) fail();
+  const head = (pipelineValue ?? {}) as { format?: unknown; formatVersion?: unknown };
+  if (head.format !== FORMAT_NAME) {
+    problems.push({ file: PIPELINE_MANIFEST, problem: `"format" is ${JSON.stringify(head.format)}, not "${FORMAT_NAME}"` });
+    fail();
+  }
+  if (head.formatVersion !== FORMAT_VERSION) throw new UnsupportedFormatError(files.label, head.formatVersion, FORMAT_VERSION);
+  for (const p of validateManifest('pipeline', pipelineValue, PIPELINE_MANIFEST)) problems.push({ file: PIPELINE_MANIFEST, problem: p.slice(PIPELINE_MANIFEST.length + 2) });
+  if (problems.length) fail();
+  const pipeline = pipelineValue as PipelineManifest;
+
+  // 2. Schema manifests.
+  const schemas: SchemaManifest[] = [];
+  const seen = new Set<string>();
+  for (const entry of pipeline.schemas) {
+    if (seen.has(entry.name)) problems.push({ file: PIPELINE_MANIFEST, problem: `schema "${entry.name}" is listed twice` });
+    seen.add(entry.name);
+    if (entry.path !== schemaManifestPath(entry.name)) {
+      problems.push({ file: PIPELINE_MANIFEST, problem: `schema "${entry.name}" has path ${entry.path}, expected ${schemaManifestPath(entry.name)}` });
+      continue;
+    }
+    if (!present.has(entry.path)) {
+      problems.push({ file: entry.path, problem: 'missing' });
+      continue;
+    }
+    const value = parseJson(await files.readText(entry.path), entry.path, problems);
+    if (value === undefined) continue;
+    const invalid = validateManifest('schema', value, entry.path);
+    if (invalid.length) {
+      for (const p of invalid) problems.push({ file: entry.path, problem: p.slice(entry.path.length + 2) });
+      continue;
+    }
+    const schema = value as SchemaManifest;
+    if (schema.name !== entry.name) problems.push({ file: entry.path, problem: `names schema "${schema.name}", the pipeline manifest "${entry.name}"` });
+    if (schema.tables.length !== entry.tables) problems.push({ file: entry.path, problem: `has ${schema.tables.length} tables, the pipeline manifest says ${entry.tables}` });
+    const rows = schema.tables.reduce((n, t) => n + t.rows, 0);
+    if (rows !== entry.rows) problems.push({ file: entry.path, problem: `has ${rows} rows in all, the pipeline manifest says ${entry.rows}` });
+    if (!sameHash(schema.hash, entry.hash)) problems.push({ file: entry.path, problem: `hash ${schema.hash} differs from the pipeline manifest's ${entry.hash}` });
+    schemas.push(schema);
+  }
+
+  // 3. The object list.
+  const lines: ObjectLine[] = [];
+  if (!present.has(OBJECT_LIST)) {
+    problems.push({ file: OBJECT_LIST, problem: 'missing' });
+  } else {
+    const text = await files.readText(OBJECT_LIST);
+    const raw = text.split('\n');
+    if (raw[raw.length - 1] === '') raw.pop();
+    raw.forEach((line, i) => {
+      const where = `${OBJECT_LIST} line ${i + 1}`;
+      const value = parseJson(line, where, problems);
+      if (value === undefined) return;
+      const invalid = validateManifest('object', value, where);
+      if (invalid.length) {
+        for (const p of invalid) problems.push({ file: where, problem: p.slice(where.length + 2) });
+        return;
+      }
+      const o = value as ObjectLine;
+      if (!safeObjectPath(o.path)) problems.push({ file: where, problem: `path ${JSON.stringify(o.path)} leaves the store root` });
+      else lines.push(o);
+    });
+    const presentLines = lines.filter((l) => !l.missing);
+    if (presentLines.length !== pipeline.objects.count) problems.push({ file: OBJECT_LIST, problem: `lists ${presentLines.length} objects, the pipeline manifest says ${pipeline.objects.count}` });
+    const missingCount = lines.length - presentLines.length;
+    if (missingCount !== pipeline.objects.missing) problems.push({ file: OBJECT_LIST, problem: `lists ${missingCount} missing objects, the pipeline manifest says ${pipeline.objects.missing}` });
+    const bytes = presentLines.reduce((n, l) => n + (l.size ?? 0), 0);
+    if (bytes !== pipeline.objects.bytes) problems.push({ file: OBJECT_LIST, problem: `sizes add up to ${bytes} bytes, the pipeline manifest says ${pipeline.objects.bytes}` });
+    const stores = [...new Set(lines.map((l) => l.store))].sort();
+    if (stores.join('\u0000') !== [...pipeline.objects.stores].sort().join('\u0000')) {
+      problems.push({ file: OBJECT_LIST, problem: `names stores ${stores.join(', ') || '(none)'}, the pipeline manifest ${pipeline.objects.stores.join(', ') || '(none)'}` });
+    }
+  }
+  if (problems.length) fail();
+
+  // 4. Parquet files: present, sha256, schema, logical hash.
+  const tableFiles = new Map<string, string[]>();
+  const schemaHashes: { name: string; hash: string }[] = [];
+  let bytes = 0;
+  for (const schema of schemas) {
+    progress({ type: 'phase', phase: `verifying schema ${schema.name} (${schema.tables.length} tables)` });
+    const tableHashes: { name: string; hash: string }[] = [];
+    for (const table of schema.tables) {
+      const checked = await verifyTable(files, workDir, schema.name, table, problems);
+      if (checked) {
+        tableFiles.set(tableKey(schema.name, table.name), checked.locals);
+        bytes += checked.bytes;
+        tableHashes.push({ name: table.name, hash: bareHash(checked.hash) });
+      } else {
+        tableHashes.push({ name: table.name, hash: bareHash(table.hash) });
+      }
+    }
+    const hash = manifestHash(hashSchema(tableHashes));
+    if (!sameHash(hash, schema.hash)) problems.push({ file: schemaManifestPath(schema.name), problem: `schema hash recomputed from the tables is ${hash}, the manifest says ${schema.hash}` });
+    schemaHashes.push({ name: schema.name, hash: bareHash(hash) });
+  }
+
+  // 5. Objects: present with size and sha256.
+  const objects: PresentObject[] = [];
+  const presentLines = lines.filter((l): l is ObjectLine & { size: number; sha256: string } => !l.missing);
+  if (presentLines.length) progress({ type: 'phase', phase: `verifying ${presentLines.length} objects` });
+  let done = 0;
+  let objectBytes = 0;
+  for (const line of presentLines) {
+    const file = objectPath(line.store, line.path);
+    if (!present.has(file)) {
+      problems.push({ file, problem: 'missing' });
+      continue;
+    }
+    const local = await files.localPath(file, workDir);
+    const actual = await sha256File(local);
+    if (actual.size !== line.size) problems.push({ file, problem: `${actual.size} bytes, ${OBJECT_LIST} says ${line.size}` });
+    else if (actual.sha256 !== line.sha256) problems.push({ file, problem: `sha256 ${actual.sha256}, ${OBJECT_LIST} says ${line.sha256}` });
+    else objects.push({ ...line, local });
+    objectBytes += actual.size;
+    progress({ type: 'objects', done: ++done, total: presentLines.length, bytes: objectBytes });
+  }
+
+  const pipelineHash = manifestHash(hashPipeline(schemaHashes, presentLines.map((l) => ({ store: l.store, path: l.path, sha256: l.sha256 }))));
+  if (!sameHash(pipelineHash, pipeline.hash)) problems.push({ file: PIPELINE_MANIFEST, problem: `pipeline hash recomputed from the content is ${pipelineHash}, the manifest says ${pipeline.hash}` });
+  if (problems.length) fail();
+  return { files, pipeline, schemas, objects, missingObjects: lines.filter((l) => l.missing), tableFiles, bytes: bytes + objectBytes };
+}
+
+/** Checks one table's files and recomputes its hash; null when a file problem stops that. */
+async function verifyTable(files: SnapshotFiles, workDir: string, schema: string, table: TableManifest, problems: SnapshotProblem[]): Promise<{ locals: string[]; bytes: number; hash: string } | null> {
+  const where = `${schema}.${table.name}`;
+  const present = files.paths();
+  const before = problems.length;
+  const locals: string[] = [];
+  let bytes = 0;
+  const expectedPaths = table.files.length === 1 && table.files[0].path === tableFilePath(schema, table.name)
+    ? [tableFilePath(schema, table.name)]
+    : table.files.map((_, i) => tableFilePath(schema, table.name, i));
+  table.files.forEach((f, i) => {
+    if (f.path !== expectedPaths[i]) problems.push({ file: schemaManifestPath(schema), problem: `table ${table.name} names file ${f.path}, expected ${expectedPaths[i]}` });
+  });
+  if (problems.length > before) return null;
+  const fileRows = table.files.reduce((n, f) => n + f.rows, 0);
+  if (fileRows !== table.rows) problems.push({ file: schemaManifestPath(schema), problem: `table ${table.name} has ${table.rows} rows, its files ${fileRows}` });
+  for (const f of table.files) {
+    if (!present.has(f.path)) {
+      problems.push({ file: f.path, problem: 'missing' });
+      continue;
+    }
+    const local = await files.localPath(f.path, workDir);
+    const actual = await sha256File(local);
+    if (actual.size !== f.bytes) problems.push({ file: f.path, problem: `${actual.size} bytes, the manifest says ${f.bytes}` });
+    else if (actual.sha256 !== f.sha256) problems.push({ file: f.path, problem: `sha256 ${actual.sha256}, the manifest says ${f.sha256}` });
+    locals.push(local);
+    bytes += actual.size;
+  }
+  if (problems.length > before) return null;
+
+  const rows = await hashParquetFiles(table, locals, problems);
+  if (rows === null) return null;
+  if (!sameHash(rows.hash, table.hash)) problems.push({ file: table.files[0]?.path ?? schemaManifestPath(schema), problem: `${where}: logical hash recomputed from the rows is ${rows.hash}, the manifest says ${table.hash}` });
+  return { locals, bytes, hash: rows.hash };
+}
+
+/** Hash a table's Parquet parts (schema checked against the manifest); null after a problem. */
+async function hashParquetFiles(table: TableManifest, locals: readonly string[], problems: SnapshotProblem[]): Promise<{ hash: string; rows: number } | null> {
+  const hasher = new TableHasher(shapesOf(table.columns));
+  let digested = false;
+  try {
+    let rows = 0;
+    for (let i = 0; i < table.files.length; i++) {
+      const f = table.files[i];
+      try {
+        const mismatch = columnMismatch(table.columns, await readParquetSchema(locals[i]));
+        if (mismatch) {
+          problems.push({ file: f.path, problem: mismatch });
+          return null;
+        }
+        let n = 0;
+        for await (const batch of readParquet(locals[i])) {
+          for (const row of batch) hasher.add(row);
+          n += batch.length;
+        }
+        if (n !== f.rows) problems.push({ file: f.path, problem: `holds ${n} rows, the manifest says ${f.rows}` });
+        rows += n;
+      } catch (e) {
+        problems.push({ file: f.path, problem: `unreadable: ${(e as Error).message}` });
+        return null;
+      }
+    }
+    digested = true;
+    return { hash: manifestHash(await hasher.digest()), rows };
+  } finally {
+    if (!digested) await hasher.dispose();
+  }
+}
+
+function columnMismatch(columns: readonly Column[], file: readonly { name: string; kind: string }[]): string | null {
+  if (columns.length !== file.length) return `has ${file.length} columns, the manifest ${columns.length}`;
+  for (let i = 0; i < columns.length; i++) {
+    if (columns[i].name !== file[i].name || columns[i].kind !== file[i].kind) {
+      return `column ${i + 1} is ${file[i].name} (${file[i].kind}), the manifest says ${columns[i].name} (${columns[i].kind})`;
+    }
+  }
+  return null;
+}
