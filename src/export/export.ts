@@ -10,6 +10,7 @@
  *   5. write manifests, git objects and the tree; commit only if the tree changed.
  * A repository created by this run is removed again if the run fails.
  */
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pipeline, Table } from '../catalog/model.js';
@@ -22,7 +23,7 @@ import { copyObjects, ObjectCollector, type ObjectEntry } from '../objects/copy.
 import { objectRefOf } from '../objects/references.js';
 import { checkStoreLocations, loadStoreConfig, NO_STORES, type StoreConfig } from '../objects/stores.js';
 import { parseCodec } from '../catalog/types.js';
-import { writeParquet } from '../parquet/index.js';
+import { writeParquet } from '../parquet/writer.js';
 import {
   FORMAT_NAME, FORMAT_VERSION, objectLine, schemaManifest, serialize, tableManifest,
   type PipelineManifest, type SchemaManifest, type TableFile,
@@ -183,6 +184,9 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
   }
 }
 
+/** Split tables into parts beyond this much data so no single file grows without bound. */
+const PART_BYTES = 1024 ** 3;
+
 function shapeOf(table: Table): ColumnShape[] {
   return table.columns.map((c) => {
     const shape: ColumnShape = { name: c.name, kind: c.kind, nullable: c.nullable, djType: c.djType, sqlType: c.sqlType };
@@ -240,11 +244,14 @@ async function exportTable(
     }
   }
 
-  const parts = await writeParquet(
-    (part) => path.join(staging, part === undefined ? tableFilePath(table.schema, table.name) : tableFilePath(table.schema, table.name, part)),
+  await mkdir(path.dirname(path.join(staging, tableFilePath(table.schema, table.name))), { recursive: true });
+  const written = await writeParquet(
+    path.join(staging, tableFilePath(table.schema, table.name)),
     shapes,
     batches(),
+    { partPath: (part) => path.join(staging, tableFilePath(table.schema, table.name, part)), maxBytesPerFile: PART_BYTES },
   );
+  const parts = written.parts;
   if (rows !== expected) {
     throw new InputError('row_count_changed',
       `${table.schema}.${table.name}: counted ${expected} rows but read ${rows} inside one consistent snapshot; the server does not provide a consistent read here. Retry, or export while the pipeline is idle.`,
