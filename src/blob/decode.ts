@@ -144,6 +144,15 @@ function inflateBlob(bytes: Uint8Array, options: DecodeOptions): Uint8Array {
   return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
 }
 
+/** Arrays up to this many bytes are copied into shared slabs of SLAB_SIZE bytes. */
+const SLAB_ITEM_MAX = 256;
+const SLAB_SIZE = 64 * 1024;
+
+/** Python ints that decode to a shared bigint (bigints are immutable, so sharing is safe). */
+const SMALL_INT_MIN = -128;
+const SMALL_INT_MAX = 1023;
+const SMALL_INTS: readonly bigint[] = Array.from({ length: SMALL_INT_MAX - SMALL_INT_MIN + 1 }, (_, i) => BigInt(i + SMALL_INT_MIN));
+
 /** Struct elements with no fields occupy no bytes; cap how many we materialise. */
 const MAX_EMPTY_STRUCT_ELEMENTS = 1 << 20;
 
@@ -151,6 +160,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 class Reader {
   readonly bytes: Uint8Array;
+  readonly buffer: Buffer;
   readonly view: DataView;
   pos = 0;
   /** End of the innermost item whose length is known (sub-items), or of the buffer. */
@@ -158,9 +168,12 @@ class Reader {
   readonly maxDepth: number;
   readonly dims32: boolean;
   readonly lenSize: number;
+  slab: Uint8Array | undefined;
+  slabUsed = 0;
 
   constructor(bytes: Uint8Array, options: DecodeOptions) {
     this.bytes = bytes;
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = bytes.length;
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -228,26 +241,37 @@ class Reader {
     return s;
   }
 
-  text(b: Uint8Array, what: string, at: number): string {
-    // ASCII fast path: TextDecoder costs more than a loop for the short names typical here
-    if (b.length < 64) {
-      let ascii = true;
-      for (let i = 0; i < b.length; i++) if (b[i] > 0x7f) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+  /** UTF-8 text of bytes [start, end), strict like Python's `bytes.decode()`. */
+  text(start: number, end: number, what: string): string {
+    const b = this.bytes;
+    if (end - start <= 8) {
+      // tiny ASCII: building the string inline beats any call into the runtime
+      let s = '';
+      for (let i = start; i < end; i++) {
+        const c = b[i];
+        if (c > 0x7f) return this.utf8(start, end, what);
+        s += String.fromCharCode(c);
+      }
+      return s;
     }
+    for (let i = start; i < end; i++) if (b[i] > 0x7f) return this.utf8(start, end, what);
+    // pure ASCII: latin1 is the same text, and Buffer's native slice is the cheapest way there
+    return this.buffer.toString('latin1', start, end);
+  }
+
+  utf8(start: number, end: number, what: string): string {
     try {
-      return utf8.decode(b);
+      return utf8.decode(this.bytes.subarray(start, end));
     } catch {
-      return this.fail('invalid-utf8', `${what} is not valid UTF-8`, at);
+      return this.fail('invalid-utf8', `${what} is not valid UTF-8`, start);
     }
   }
 
   /** A NUL-terminated UTF-8 name (struct and record field names). */
   cstring(what: string): string {
-    const at = this.pos;
     const nul = this.bytes.indexOf(0, this.pos);
     if (nul < 0 || nul >= this.end) this.fail('truncated', `${what} has no terminating NUL`);
-    const s = this.text(this.bytes.subarray(this.pos, nul), what, at);
+    const s = this.text(this.pos, nul, what);
     this.pos = nul + 1;
     return s;
   }
@@ -282,8 +306,10 @@ class Reader {
       case 0x04: return this.dict(depth);
       case 0x05: {
         const n = this.len('str length');
-        const s = this.pos;
-        return { type: 'str', value: this.text(this.take(n, 'str'), 'str', s) };
+        this.need(n, 'str');
+        const start = this.pos;
+        this.pos += n;
+        return { type: 'str', value: this.text(start, start + n, 'str') };
       }
       case 0x06: return { type: 'bytes', value: this.take(this.len('bytes length'), 'bytes').slice() };
       case 0x0a: return { type: 'int', value: this.pyInt() };
@@ -366,13 +392,29 @@ class Reader {
     };
   }
 
-  /** Copies `n` elements into a fresh, aligned typed array (one memcpy). */
+  /**
+   * Copies `n` elements into an aligned typed array (one memcpy). Small arrays share slabs
+   * instead of each getting its own ArrayBuffer, whose allocation dominates their cost.
+   */
   typed(dtype: StoredDtype, n: number): NumericArray['data'] {
     const size = storedItemSize(dtype);
-    const copy = this.bytes.slice(this.pos, this.pos + n * size);
-    this.pos += n * size;
+    const len = n * size;
     const cls = typedArrayClassOf(dtype);
-    return new cls(copy.buffer, 0, n);
+    const src = this.bytes.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    if (len > SLAB_ITEM_MAX) {
+      const copy = new Uint8Array(len);
+      copy.set(src);
+      return new cls(copy.buffer, 0, n);
+    }
+    if (this.slabUsed + len > SLAB_SIZE || this.slab === undefined) {
+      this.slab = new Uint8Array(SLAB_SIZE);
+      this.slabUsed = 0;
+    }
+    const at = this.slabUsed;
+    this.slab.set(src, at);
+    this.slabUsed = (at + len + 7) & ~7; // keep every array 8-byte aligned
+    return new cls(this.slab.buffer, at, n);
   }
 
   struct(depth: number): StructArray {
@@ -445,24 +487,30 @@ class Reader {
 
   pyInt(): bigint {
     const n = this.u16('int width');
-    const b = this.take(n, 'int');
+    this.need(n, 'int');
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos += n;
     if (n === 0) return 0n;
     if (n <= 6) {
       let v = 0;
-      for (let i = n - 1; i >= 0; i--) v = v * 256 + b[i];
-      if (b[n - 1] & 0x80) v -= 2 ** (8 * n);
-      return BigInt(v);
+      for (let i = p + n - 1; i >= p; i--) v = v * 256 + b[i];
+      if (b[p + n - 1] & 0x80) v -= 2 ** (8 * n);
+      return v >= SMALL_INT_MIN && v <= SMALL_INT_MAX ? SMALL_INTS[v - SMALL_INT_MIN] : BigInt(v);
     }
     let hex = '';
-    for (let i = n - 1; i >= 0; i--) hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+    for (let i = p + n - 1; i >= p; i--) hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
     const u = BigInt(`0x${hex}`);
-    return b[n - 1] & 0x80 ? u - (1n << BigInt(8 * n)) : u;
+    return b[p + n - 1] & 0x80 ? u - (1n << BigInt(8 * n)) : u;
   }
 
   decimal(): BlobValue {
     const at = this.pos - 1;
     const n = this.len('decimal length');
-    const value = this.text(this.take(n, 'decimal'), 'decimal', at);
+    this.need(n, 'decimal');
+    const start = this.pos;
+    this.pos += n;
+    const value = this.text(start, start + n, 'decimal');
     if (!DECIMAL_SYNTAX.test(value)) this.fail('invalid-value', `"${value.slice(0, 40)}" is not a decimal number`, at);
     return { type: 'decimal', value };
   }

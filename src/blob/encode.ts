@@ -199,12 +199,9 @@ class Writer {
           this.sub(x, depth + 1);
         }
         return;
-      case 'str': {
-        const b = encodeUtf8(v.value);
+      case 'str':
         this.u8(0x05);
-        this.u64(b.length);
-        return this.raw(b);
-      }
+        return this.str(v.value);
       case 'bytes':
         this.u8(0x06);
         this.u64(v.value.length);
@@ -240,6 +237,25 @@ class Writer {
         this.u8(0x75);
         return this.raw(v.bytes);
     }
+  }
+
+  /** u64 byte length + UTF-8; ASCII is written in place, the rest goes through TextEncoder. */
+  str(s: string): void {
+    const n = s.length;
+    this.ensure(8 + n);
+    const start = this.pos + 8;
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) {
+        const b = encodeUtf8(s);
+        this.u64(b.length);
+        return this.raw(b);
+      }
+      buf[start + i] = c;
+    }
+    this.u64(n);
+    this.pos += n;
   }
 
   /** Names joined by NUL plus a final NUL, as DataJoint writes them (a lone NUL for none). */
@@ -291,6 +307,16 @@ class Writer {
 
   /** Python int: u16 width + two's complement, width = bit_length // 8 + 1 (of |v|). */
   pyInt(v: bigint): void {
+    if (v >= -0x7fn && v <= 0x7fn) {
+      // one byte: bit_length <= 7 (note -128 has bit_length 8 and takes two bytes)
+      this.ensure(4);
+      this.buf[this.pos] = 0x0a;
+      this.buf[this.pos + 1] = 1;
+      this.buf[this.pos + 2] = 0;
+      this.buf[this.pos + 3] = Number(v) & 0xff;
+      this.pos += 4;
+      return;
+    }
     const mag = v < 0n ? -v : v;
     const bitLength = mag === 0n ? 0 : mag.toString(2).length;
     const width = Math.floor(bitLength / 8) + 1;
