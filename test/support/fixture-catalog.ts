@@ -177,7 +177,7 @@ export function postgresDumpFacts(dump: string): PgDumpFacts {
     m = /^ALTER TABLE ONLY (\S+)\n {4}ADD CONSTRAINT (\S+) ([\s\S]*);$/.exec(text);
     if (m) {
       const [schema, table] = splitIdent(m[1]);
-      facts(schema, table).constraints.push(`${splitIdent(m[2])[0]} ${m[3]}`);
+      facts(schema, table).constraints.push(`${m[2]} ${m[3]}`);
       continue;
     }
     m = /^CREATE (UNIQUE )?INDEX \S+ ON (\S+) USING [\s\S]*;$/.exec(text);
