@@ -11,7 +11,7 @@ import type { ObjectKind } from '../objects/references.js';
 import { readParquet, readParquetSchema } from '../parquet/reader.js';
 import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
 import { FORMAT_NAME, FORMAT_VERSION, type PipelineManifest, type SchemaManifest, type TableManifest } from '../snapshot/manifest.js';
-import { validateManifest } from '../snapshot/validate.js';
+import { checkManifest } from './manifest-validation.js';
 import type { ProgressListener } from '../export/progress.js';
 import { SnapshotInvalidError, UnsupportedFormatError, type SnapshotProblem } from './errors.js';
 import { bareHash, manifestHash, sameHash } from './hash-text.js';
@@ -83,7 +83,7 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
     fail();
   }
   if (head.formatVersion !== FORMAT_VERSION) throw new UnsupportedFormatError(files.label, head.formatVersion, FORMAT_VERSION);
-  for (const p of validateManifest('pipeline', pipelineValue, PIPELINE_MANIFEST)) problems.push({ file: PIPELINE_MANIFEST, problem: p.slice(PIPELINE_MANIFEST.length + 2) });
+  for (const p of checkManifest('pipeline', pipelineValue, PIPELINE_MANIFEST)) problems.push({ file: PIPELINE_MANIFEST, problem: p.slice(PIPELINE_MANIFEST.length + 2) });
   if (problems.length) fail();
   const pipeline = pipelineValue as PipelineManifest;
 
@@ -103,7 +103,7 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
     }
     const value = parseJson(await files.readText(entry.path), entry.path, problems);
     if (value === undefined) continue;
-    const invalid = validateManifest('schema', value, entry.path);
+    const invalid = checkManifest('schema', value, entry.path);
     if (invalid.length) {
       for (const p of invalid) problems.push({ file: entry.path, problem: p.slice(entry.path.length + 2) });
       continue;
@@ -129,7 +129,7 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
       const where = `${OBJECT_LIST} line ${i + 1}`;
       const value = parseJson(line, where, problems);
       if (value === undefined) return;
-      const invalid = validateManifest('object', value, where);
+      const invalid = checkManifest('object', value, where);
       if (invalid.length) {
         for (const p of invalid) problems.push({ file: where, problem: p.slice(where.length + 2) });
         return;

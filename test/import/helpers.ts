@@ -1,0 +1,71 @@
+/** Shared steps of the import tests: export a scratch pipeline, read manifests, look at a target. */
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Database } from '../../src/db/types.js';
+import { exportPipeline, type ExportResult } from '../../src/export/export.js';
+import type { SchemaManifest } from '../../src/snapshot/manifest.js';
+import type { Scratch } from '../support/backends.js';
+
+export async function tempDir(label: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), `dj-import-test-${label}-`));
+}
+
+export async function writeStores(dir: string, stores: Record<string, unknown>): Promise<string> {
+  const file = path.join(dir, `stores-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(stores));
+  return file;
+}
+
+/** A stores config with the same store names as `like`, each at an empty directory under `root`. */
+export function emptyStoresLike(like: Record<string, unknown>, root: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(like)) {
+    out[name] = typeof spec === 'string' ? spec : { protocol: 'file', location: path.join(root, name) };
+  }
+  return out;
+}
+
+export async function exportScratch(scratch: Scratch, schemas: string[], repo: string, stores?: Record<string, unknown>): Promise<ExportResult> {
+  const db = await scratch.connect();
+  try {
+    return await exportPipeline({ db, schemas, repo, stores: stores ? await writeStores(path.dirname(repo), stores) : undefined });
+  } finally {
+    await db.close();
+  }
+}
+
+/** Every table's logical hash in a snapshot working tree, keyed `schema.table`. */
+export async function tableHashes(repo: string): Promise<Map<string, { rows: number; hash: string }>> {
+  const out = new Map<string, { rows: number; hash: string }>();
+  for (const dir of await readdir(path.join(repo, 'schemas'))) {
+    const m = JSON.parse(await readFile(path.join(repo, 'schemas', dir, 'schema.json'), 'utf8')) as SchemaManifest;
+    for (const t of m.tables) out.set(`${m.name}.${t.name}`, { rows: t.rows, hash: t.hash });
+  }
+  return out;
+}
+
+/** Table hashes with schema names mapped, for comparing a renamed import with its source. */
+export function renamedKeys(hashes: Map<string, { rows: number; hash: string }>, rename: (schema: string) => string): Map<string, { rows: number; hash: string }> {
+  return new Map([...hashes].map(([k, v]) => {
+    const dot = k.indexOf('.');
+    return [`${rename(k.slice(0, dot))}${k.slice(dot)}`, v];
+  }));
+}
+
+/** A plain-directory copy of a snapshot's working tree (no .git), to tamper with. */
+export async function plainCopy(repo: string, dest: string): Promise<string> {
+  await cp(repo, dest, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
+  return dest;
+}
+
+export async function schemaNames(db: Database): Promise<Set<string>> {
+  const rows = db.family === 'mysql'
+    ? await db.query<{ n: string }>('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA')
+    : await db.query<{ n: string }>('SELECT nspname AS n FROM pg_catalog.pg_namespace');
+  return new Set(rows.map((r) => r.n));
+}
+
+export async function removeAll(...dirs: (string | undefined)[]): Promise<void> {
+  for (const d of dirs) if (d) await rm(d, { recursive: true, force: true });
+}
