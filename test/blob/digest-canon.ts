@@ -105,17 +105,109 @@ export function canon(v: BlobValue): PyJson {
         const c = withOrder(v, 'C');
         return { $array: '|O', shape: c.shape.map(BigInt), items: c.data.map(canon) };
       }
+      if (v.shape.length === 0 && v.dtype !== 'char') return canonScalar(v);
       const h = canonicalArrayHash(v as NumericArray);
       return { $array: h.dtype, shape: h.shape.map(BigInt), sha256: h.sha256 };
+    }
+    case 'struct': {
+      if (v.fields.length === 0) return { $array: '|O', shape: [], items: [null] };
+      const c = withOrder(v, 'C');
+      const fields: Record<string, PyJson> = {};
+      v.fields.forEach((name, j) => {
+        fields[name] = { $array: '|O', shape: c.shape.map(BigInt), items: c.elements.map((row) => canon(row[j])) };
+      });
+      return { $array: `|V${8 * v.fields.length}`, shape: c.shape.map(BigInt), class: 'MatStruct', fields, names: v.fields };
+    }
+    case 'record': {
+      const out = canonRecord(v);
+      return { ...out, class: 'recarray' };
     }
     case 'cell': {
       const c = withOrder(v, 'C');
       const shape = c.items.length === 0 ? [0n] : c.shape.map(BigInt); // DataJoint returns an empty cell as shape (0,)
       return { $array: '|O', shape, class: 'MatCell', items: c.items.map(canon) };
     }
-    default:
-      throw new Error(`digest emulation does not cover ${v.type}`);
   }
+}
+
+/** read_array turns a 0-d array into a NumPy scalar (read_value returns data[0] for count 1). */
+function canonScalar(a: NumericArray): PyJson {
+  const h = canonicalArrayHash(a);
+  const x = a.data[0];
+  if (a.dtype === 'bool') return x !== 0;
+  // np.float64 subclasses float, so canon() takes repr(), which NumPy 2 spells np.float64(…)
+  if (a.dtype === 'float64') return { $float: `np.float64(${pyFloatRepr(x as number)})` };
+  let item: PyJson;
+  if (a.dtype === 'complex64' || a.dtype === 'complex128') {
+    item = { $complex: [pyFloatRepr(Number(x)), pyFloatRepr(Number((a.imag as NumericArray['data'])[0]))] };
+  } else if (a.dtype.startsWith('datetime64')) {
+    item = datetimeItem(x as bigint, a.dtype.slice(11, -1));
+  } else if (typeof x === 'bigint') {
+    item = x;
+  } else if (a.dtype === 'float32') {
+    item = { $float: pyFloatRepr(x) };
+  } else {
+    item = BigInt(x);
+  }
+  return { $scalar: h.dtype, v: item };
+}
+
+/** numpy datetime64.item(): date for Y..D, datetime for h..us, int below, None for NaT. */
+function datetimeItem(v: bigint, unit: string): PyJson {
+  if (v === -(2n ** 63n)) return null;
+  const DAY = 86_400_000_000n;
+  let days: bigint | undefined;
+  let us: bigint | undefined;
+  if (unit === 'Y') return v < -1969n || v > 8029n ? v : dateOrInt(Date.UTC(1970 + Number(v), 0, 1), v);
+  if (unit === 'M') return v < -23628n || v > 96371n ? v : dateOrInt(Date.UTC(1970, Number(v), 1), v);
+  if (unit === 'W') days = 7n * v;
+  else if (unit === 'D') days = v;
+  else {
+    const per: Record<string, bigint> = { h: 3_600_000_000n, m: 60_000_000n, s: 1_000_000n, ms: 1000n, us: 1n };
+    if (!(unit in per)) return v;
+    us = v * per[unit];
+  }
+  if (days !== undefined) return days < -719162n || days > 2932896n ? v : dateOrInt(Number(days) * 86_400_000, v);
+  if (us! < -719162n * DAY || us! >= 2932897n * DAY) return v;
+  const d = us! >= 0n ? us! / DAY : -((-us! + DAY - 1n) / DAY);
+  const rest = us! - d * DAY;
+  const t = new Date(Number(d) * 86_400_000);
+  const y = t.getUTCFullYear();
+  if (y < 1 || y > 9999) return v;
+  const sec = Number(rest / 1_000_000n);
+  return { $datetime: `${pad(y, 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}T${isoTime({
+    hour: Math.floor(sec / 3600), minute: Math.floor(sec / 60) % 60, second: sec % 60, microsecond: Number(rest % 1_000_000n),
+  })}` };
+}
+
+function dateOrInt(ms: number, v: bigint): PyJson {
+  const t = new Date(ms);
+  const y = t.getUTCFullYear();
+  if (y < 1 || y > 9999) return v;
+  return { $date: `${pad(y, 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}` };
+}
+
+/** read_recarray: a structured array of the first field's shape, one field per item. */
+function canonRecord(v: BlobValue & { type: 'record' }): { [k: string]: PyJson } {
+  if (v.fields.length === 0) return { $array: '|O', shape: [], items: [null] };
+  let size = 0;
+  const fields: Record<string, PyJson> = {};
+  let shape: PyJson = [];
+  v.fields.forEach((f, i) => {
+    const c = (f.value.type === 'record' ? canonRecord(f.value) : canon(f.value)) as { [k: string]: PyJson };
+    if (i === 0) shape = c.shape;
+    size += itemSize(f.value);
+    fields[f.name] = c;
+  });
+  return { $array: `|V${size}`, shape, fields, names: v.fields.map((f) => f.name) };
+}
+
+function itemSize(v: BlobValue): number {
+  if (v.type === 'record') return v.fields.reduce((n, f) => n + itemSize(f.value), 0);
+  if (v.type !== 'array' || v.dtype === 'object') throw new Error('digest emulation does not cover this record field');
+  const d = canonicalArrayHash(v as NumericArray).dtype;
+  const m = /^[<|>][a-zA-Z](\d+)/.exec(d)!;
+  return d[1] === 'U' ? 4 * Number(m[1]) : Number(m[1]);
 }
 
 function isoTime(t: { hour: number; minute: number; second: number; microsecond: number }): string {
