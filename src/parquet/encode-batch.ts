@@ -23,15 +23,21 @@ function describe(v: CValue): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** Grows a byte buffer by doubling; `Buffer` so UTF-8 encoding is one native call. */
+/**
+ * A growing byte buffer; `Buffer` so UTF-8 encoding is one native call. It doubles up to the
+ * batch byte cap (plus slack) and beyond that grows only as needed: a batch never holds much
+ * more than the cap, and doubling past it would waste up to the cap again in memory.
+ */
 class Bytes {
   buf = Buffer.allocUnsafe(1 << 16);
   len = 0;
+  constructor(private readonly softCap: number) {}
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
+    const limit = this.softCap + (1 << 16);
+    let size = Math.min(this.buf.length * 2, limit);
+    if (size < need) size = need <= limit ? limit : need + (need >> 3);
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
@@ -192,9 +198,10 @@ class BoolEncoder extends ColumnEncoder {
 /** Utf8 and Binary: int32 offsets plus one byte buffer. */
 class VarEncoder extends ColumnEncoder {
   offsets = new Int32Array(17);
-  bytes = new Bytes();
-  constructor(column: ColumnShape, index: number, private readonly kind: 'text' | 'binary' | 'decimal') {
+  bytes: Bytes;
+  constructor(column: ColumnShape, index: number, private readonly kind: 'text' | 'binary' | 'decimal', byteCap: number) {
     super(column, index);
+    this.bytes = new Bytes(byteCap);
   }
   private nextOffset(i: number): void {
     if (i + 2 > this.offsets.length) this.offsets = grow(this.offsets, i + 2, (n) => new Int32Array(n));
@@ -321,7 +328,7 @@ class Decimal128Encoder extends ColumnEncoder {
   }
 }
 
-function encoderFor(c: ColumnShape, index: number): ColumnEncoder {
+function encoderFor(c: ColumnShape, index: number, byteCap: number): ColumnEncoder {
   switch (c.kind) {
     case 'int8': return new SmallIntEncoder(c, index, (n) => new Int8Array(n), -128, 127, 1);
     case 'int16': return new SmallIntEncoder(c, index, (n) => new Int16Array(n), -32768, 32767, 2);
@@ -337,16 +344,23 @@ function encoderFor(c: ColumnShape, index: number): ColumnEncoder {
     case 'uint64': return new BigIntEncoder(c, index, true);
     case 'float32': return new FloatEncoder(c, index, true);
     case 'float64': return new FloatEncoder(c, index, false);
-    case 'decimal': return isWideDecimal(c) ? new VarEncoder(c, index, 'decimal') : new Decimal128Encoder(c, index);
+    case 'decimal': return isWideDecimal(c) ? new VarEncoder(c, index, 'decimal', byteCap) : new Decimal128Encoder(c, index);
     case 'bool': return new BoolEncoder(c, index);
     case 'string':
     case 'json':
     case 'text':
-      return new VarEncoder(c, index, 'text');
-    case 'bytes': return new VarEncoder(c, index, 'binary');
+      return new VarEncoder(c, index, 'text', byteCap);
+    case 'bytes': return new VarEncoder(c, index, 'binary', byteCap);
     case 'uuid': return new UuidEncoder(c, index);
   }
 }
+
+/**
+ * Largest row (in value bytes) we hand to parquet-wasm. The wasm32 writer keeps several copies
+ * of a batch (IPC, input, encoded pages, compressed output): a 256 MiB value peaked at 2.1 GB
+ * RSS, and a 1 GiB value trapped inside wasm, which kills the process instead of failing.
+ */
+export const MAX_ROW_BYTES = 256 * 1024 * 1024;
 
 /** Accumulates rows into Arrow column buffers; one instance is reused for every batch. */
 export class BatchEncoder {
@@ -356,8 +370,9 @@ export class BatchEncoder {
   /** Rows appended before this batch (for error messages). */
   rowBase = 0;
 
-  constructor(private readonly columns: readonly ColumnShape[], private readonly schema: arrow.Schema) {
-    this.encoders = columns.map((c, i) => encoderFor(c, i));
+  /** `byteCap`: the batch byte cap, used to size buffers (a batch may exceed it by one row). */
+  constructor(private readonly columns: readonly ColumnShape[], private readonly schema: arrow.Schema, byteCap: number) {
+    this.encoders = columns.map((c, i) => encoderFor(c, i, byteCap));
   }
 
   appendRow(row: readonly CValue[]): void {
@@ -367,6 +382,9 @@ export class BatchEncoder {
     }
     let size = 0;
     for (let c = 0; c < this.encoders.length; c++) size += this.encoders[c].append(row[c], at);
+    if (size > MAX_ROW_BYTES) {
+      throw new ParquetValueError(`Row ${at} holds ${size} bytes of values, more than the ${MAX_ROW_BYTES} bytes a Parquet row can take here; keep values this large in an object store (DataJoint <blob@store>, <attach@store>).`, { row: at, bytes: size });
+    }
     this.rows++;
     this.bytes += size;
   }

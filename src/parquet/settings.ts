@@ -14,7 +14,7 @@ export const PARQUET_CREATED_BY = 'dj-snapshot parquet v1';
 /** A row group (= one Arrow batch) closes at this many rows... */
 export const ROW_GROUP_MAX_ROWS = 131_072;
 /** ...or after the row that brings its value bytes (see `BatchEncoder`) to this many. */
-export const ROW_GROUP_MAX_BYTES = 16 * 1024 * 1024;
+export const ROW_GROUP_MAX_BYTES = 4 * 1024 * 1024;
 
 const DATA_PAGE_SIZE_LIMIT = 1024 * 1024;
 const DICTIONARY_PAGE_SIZE_LIMIT = 1024 * 1024;

@@ -146,9 +146,18 @@ class PartFile {
     this.bytes += b.length;
   }
 
-  async chunk(b: Uint8Array): Promise<void> {
-    if (this.pending) await this.emit(this.pending);
-    this.pending = b;
+  /**
+   * `mayBeLast`: the input has ended, so this chunk may hold the footer. Chunks before that
+   * cannot (parquet-rs writes the footer on close, after the last batch), so they go straight
+   * to the file instead of being held, which keeps one row group less in memory.
+   */
+  async chunk(b: Uint8Array, mayBeLast: boolean): Promise<void> {
+    if (this.pending) {
+      await this.emit(this.pending);
+      this.pending = null;
+    }
+    if (mayBeLast) this.pending = b;
+    else await this.emit(b);
   }
 
   async finish(columns: readonly ColumnShape[], expectRows: number): Promise<string> {
@@ -200,7 +209,7 @@ export async function writeParquet(
     if (!columns.some((c) => c.name === name)) throw new ParquetSchemaError(`noDictionary names "${name}", which is not a column.`, { column: name });
   }
 
-  const enc = new BatchEncoder(columns, schema);
+  const enc = new BatchEncoder(columns, schema, groupBytes);
   const source = new RowSource(rows, enc, groupRows, groupBytes);
   const total = createHash('sha256');
   const parts: ParquetPart[] = [];
@@ -235,6 +244,7 @@ export async function writeParquet(
       let partBytes = 0;
       let queued: Produced | null = first;
       let failure: unknown = null;
+      let inputClosed = false;
       const input = new ReadableStream<pw.RecordBatch>({
         pull: async (controller) => {
           try {
@@ -242,6 +252,7 @@ export async function writeParquet(
             queued = null;
             if (p === null && partRows < maxRowsPerFile && partBytes < maxBytesPerFile && !source.ended) p = await produce(false);
             if (p === null) {
+              inputClosed = true;
               controller.close();
               return;
             }
@@ -252,6 +263,7 @@ export async function writeParquet(
             // Erroring the stream would reach parquet-wasm, which ignores batch errors and
             // writes a short file; close instead and rethrow once the output has drained.
             failure = e;
+            inputClosed = true;
             controller.close();
           }
         },
@@ -265,7 +277,7 @@ export async function writeParquet(
         } catch (e) {
           throw failure ?? e;
         }
-        for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) await file.chunk(chunk);
+        for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) await file.chunk(chunk, inputClosed);
         if (failure !== null) throw failure;
         const sha256 = await file.finish(columns, partRows);
         parts.push({ path, rows: partRows, bytes: file.bytes, sha256 });

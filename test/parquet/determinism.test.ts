@@ -56,11 +56,11 @@ describe('deterministic bytes', () => {
     expect(a.bytes).toBe(readFileSync(join(dir, 'a.parquet')).length);
   });
 
-  it('closes a row group at the 16 MiB value-byte cap', () => {
+  it('closes a row group at the 4 MiB value-byte cap', () => {
     // Each row counts 8 (int64) + 1000 (bytes) = 1008 value bytes; a group closes after the
-    // row that brings it to >= 16 MiB: ceil(16777216 / 1008) = 16645 rows.
+    // row that brings it to >= 4 MiB: ceil(4194304 / 1008) = 4162 rows.
     const info = inspectFooter(join(dir, 'a.parquet'));
-    expect(info.rowGroupRows).toEqual([16645n, 20_000n - 16645n]);
+    expect(info.rowGroupRows).toEqual([4162n, 4162n, 4162n, 4162n, BigInt(20_000 - 4 * 4162)]);
   });
 
   it('closes a row group at 131072 rows', async () => {

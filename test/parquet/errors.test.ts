@@ -50,6 +50,10 @@ describe('bad values are rejected with a clear error and no file', () => {
     await expectValueError(one('decimal', { precision: 65, scale: 30 }), ['1.0000000000000000000000000000001'], /decimal\(65,30\)/);
   });
 
+  it('rejects a row too large for the wasm writer instead of crashing in it', async () => {
+    await expectValueError(one('bytes'), [new Uint8Array(10), new Uint8Array(256 * 1024 * 1024 + 1)], /Row 1 holds 268435457 bytes .* object store/);
+  });
+
   it('rejects NULL in a NOT NULL column and rows of the wrong width', async () => {
     await expectValueError(one('int32'), [null], /NULL in a NOT NULL column/);
     const path = join(dir, 'width.parquet');
