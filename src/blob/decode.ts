@@ -107,7 +107,8 @@ function readProtocol(plain: Uint8Array): BlobProtocol {
 }
 
 function inflateBlob(bytes: Uint8Array, options: DecodeOptions): Uint8Array {
-  if (bytes.length < COMPRESSED_HEADER_LENGTH) {
+  const headerLength = options.dims32 ? 10 : COMPRESSED_HEADER_LENGTH;
+  if (bytes.length < headerLength) {
     throw new BlobFormatError('truncated', bytes.length, 'the compressed-blob header is cut short');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -123,7 +124,7 @@ function inflateBlob(bytes: Uint8Array, options: DecodeOptions): Uint8Array {
   if (declared < 5) {
     throw new BlobFormatError('decompressed-size-mismatch', 6, `declared uncompressed size ${declared} cannot hold a blob`);
   }
-  const stream = bytes.subarray(options.dims32 ? 10 : COMPRESSED_HEADER_LENGTH);
+  const stream = bytes.subarray(headerLength);
   let plain: Buffer;
   try {
     // maxOutputLength stops inflate as soon as it would exceed the declared size
@@ -134,7 +135,7 @@ function inflateBlob(bytes: Uint8Array, options: DecodeOptions): Uint8Array {
       throw new BlobFormatError('decompressed-size-mismatch', 6,
         `the zlib stream inflates to more than the declared ${declared} bytes`, { declared });
     }
-    throw new BlobFormatError('bad-compression', COMPRESSED_HEADER_LENGTH,
+    throw new BlobFormatError('bad-compression', headerLength,
       `the zlib stream is corrupt or truncated (${err.message})`);
   }
   if (plain.length !== declared) {
