@@ -177,10 +177,9 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
     await writer.abort();
     throw e;
   } finally {
-    if (ownsDb) {
-      await db.rollback().catch(() => {});
-      await db.close().catch(() => {});
-    }
+    // End the read-only snapshot transaction also on a caller's connection.
+    await db.rollback().catch(() => {});
+    if (ownsDb) await db.close().catch(() => {});
   }
 }
 

@@ -77,7 +77,7 @@ export async function restoreCorpus(name: Corpus, backend: TestBackend, scratch:
   let prefix = original;
   if (backend.name === 'mariadb') {
     prefix = scratch.prefix;
-    dump = renameMariadbDump(dump, original, prefix);
+    dump = renameMariadbDump(dump, meta.schemas, original, prefix);
     await run('mariadb', ['--no-defaults', '--protocol=TCP', '-h', backend.server!.host, '-P', String(backend.server!.port),
       '-u', backend.server!.user, '--max-allowed-packet=512M'], dump, { MYSQL_PWD: scratch.password ?? '' });
   } else if (backend.name === 'postgres') {
@@ -96,12 +96,12 @@ export async function restoreCorpus(name: Corpus, backend: TestBackend, scratch:
   return { schemas, schemaOf: (short) => prefix + short, stores, storeRoot };
 }
 
-/** Rename `dj_*` schemas in identifiers and in `~lineage` values (which start with the schema). */
-export function renameMariadbDump(dump: string, from: string, to: string): string {
-  const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Rename the corpus schemas in identifiers and in `~lineage` values (which start with the schema). */
+export function renameMariadbDump(dump: string, schemas: string[], from: string, to: string): string {
+  const names = new Set(schemas);
   return dump
-    .replace(new RegExp('`' + esc, 'g'), '`' + to)
-    .replace(new RegExp("'" + esc + '([a-z0-9_]+)\\.', 'g'), `'${to}$1.`);
+    .replace(/`([^`]+)`/g, (m, name: string) => (names.has(name) ? '`' + to + name.slice(from.length) + '`' : m))
+    .replace(/'([a-z0-9_]+)\./g, (m, name: string) => (names.has(name) ? `'${to}${name.slice(from.length)}.` : m));
 }
 
 /** Execute a plain pg_dump in-process: psql meta-commands dropped, COPY data as INSERTs. */
