@@ -49,6 +49,27 @@ const NATIVE_FROM = 512;
 /** Values at least this long are fed to the hash directly instead of being copied. */
 const STREAM_FROM = 64 * 1024;
 
+/** True when `t` already is the canonical text at this scale (the usual case: skip re-building it). */
+function isCanonicalDecimal(t: string, precision: number, scale: number): boolean {
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 ? 1 : 0;
+  const point = scale > 0 ? n - scale - 1 : n;
+  const intLen = point - i;
+  if (intLen < 1 || intLen > Math.max(1, precision - scale)) return false;
+  if (intLen > 1 && t.charCodeAt(i) === 48) return false;
+  if (precision === scale && t.charCodeAt(i) !== 48) return false;
+  if (scale > 0 && t.charCodeAt(point) !== 46) return false;
+  let nonZero = false;
+  for (; i < n; i++) {
+    if (i === point) continue;
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    if (c !== 48) nonZero = true;
+  }
+  // "-0.00" is not canonical; a lone integer "0" with precision == scale is handled by normalise.
+  return nonZero || t.charCodeAt(0) !== 45;
+}
+
 function describe(v: CValue): string {
   if (v instanceof Uint8Array) return `Uint8Array(${v.length})`;
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
@@ -152,8 +173,10 @@ export class RowDigester {
       case 'int64': case 'uint64': {
         const b = this.bigint(c, v);
         if (b < INT_MIN || b > UINT64_MAX) this.fail(c, v, 'is outside -2^63..2^64-1');
+        // setBigInt64 writes the low 64 bits of negatives; values >= 2^63 need the unsigned store.
         this.buf[this.len] = b < 0n ? 0xff : 0;
-        this.view.setBigUint64(this.len + 1, BigInt.asUintN(64, b));
+        if (b < 0n) this.view.setBigInt64(this.len + 1, b);
+        else this.view.setBigUint64(this.len + 1, b);
         this.len += 9;
         return;
       }
@@ -171,7 +194,7 @@ export class RowDigester {
       }
       case 'decimal': {
         if (typeof v !== 'string') this.fail(c, v, 'is not decimal text');
-        const t = normaliseDecimal(v, col.precision as number, col.scale as number);
+        const t = isCanonicalDecimal(v, col.precision as number, col.scale as number) ? v : normaliseDecimal(v, col.precision as number, col.scale as number);
         if (t === null) this.fail(c, v, `is not decimal text that fits decimal(${col.precision},${col.scale})`);
         this.text(t);
         return;

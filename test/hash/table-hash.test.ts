@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashPipeline, hashSchema } from '../../src/hash/combine.js';
 import { HashInputError, HashValueError } from '../../src/hash/errors.js';
 import { hashTable } from '../../src/hash/index.js';
+import { RowDigester } from '../../src/hash/row-digest.js';
 import { TableHasher } from '../../src/hash/table-hasher.js';
 import type { ColumnShape, CValue } from '../../src/values/kinds.js';
 
@@ -93,6 +94,24 @@ describe('table hash', () => {
     const f64: ColumnShape[] = [{ ...COLS[0], kind: 'float64' }];
     expect(await hashOf(f32, [[1.5], [NaN]])).toBe(await hashOf(f64, [[1.5], [-NaN]]));
     expect(await hashOf(f64, [[0]])).not.toBe(await hashOf(f64, [[-0]]));
+  });
+
+  it('writes decimals as canonical text at the declared scale, and refuses what does not fit', () => {
+    const cols = (p: number, sc: number): ColumnShape[] => [{ name: 'd', kind: 'decimal', nullable: false, precision: p, scale: sc, djType: null, sqlType: 'decimal' }];
+    const text = (p: number, sc: number, v: string): string => {
+      const d = new RowDigester(cols(p, sc)).encode([v]);
+      return Buffer.from(d.subarray(9)).toString();
+    };
+    expect(text(5, 2, '1.5')).toBe('1.50');
+    expect(text(5, 2, '-0.00')).toBe('0.00');
+    expect(text(5, 2, '-000.10')).toBe('-0.10');
+    expect(text(5, 2, '123.40')).toBe('123.40');
+    expect(text(5, 0, '-7')).toBe('-7');
+    expect(text(3, 3, '0.123')).toBe('0.123');
+    expect(() => text(3, 3, '5.123')).toThrow(HashValueError);
+    expect(() => text(5, 2, '1234.00')).toThrow(HashValueError);
+    expect(() => text(5, 2, '1.234')).toThrow(HashValueError);
+    expect(() => text(5, 2, '1e2')).toThrow(HashValueError);
   });
 
   it('gives the same hash through the spill-and-merge path, and cleans up', async () => {
