@@ -86,9 +86,10 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
   const stores = typeof options.stores === 'string' ? await loadStoreConfig(options.stores)
     : options.stores ?? NO_STORES;
   const writer = await SnapshotWriter.open(options.repo);
-  const db = typeof options.db === 'string' ? await connect(options.db) : options.db;
   const ownsDb = typeof options.db === 'string';
+  let opened: Database | null = null;
   try {
+    const db = opened = typeof options.db === 'string' ? await connect(options.db) : options.db;
     await db.beginConsistentSnapshot();
     progress({ type: 'phase', phase: `reading the catalog of ${db.displayUrl}` });
     const pipeline = await readPipeline(db, { schemas: options.schemas, includeJobs: options.includeJobs });
@@ -178,8 +179,8 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
     throw e;
   } finally {
     // End the read-only snapshot transaction also on a caller's connection.
-    await db.rollback().catch(() => {});
-    if (ownsDb) await db.close().catch(() => {});
+    await opened?.rollback().catch(() => {});
+    if (ownsDb) await opened?.close().catch(() => {});
   }
 }
 

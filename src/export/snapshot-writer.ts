@@ -3,6 +3,7 @@
  * of one snapshot, and commit them — or, on any failure, leave the repository as it was and
  * remove it entirely if this run created it.
  */
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { listTree, prepareRepository, SnapshotStage, type Identity, type Repo } from '../git/index.js';
 import { readRepoConfig } from '../git/config.js';
@@ -19,11 +20,12 @@ export interface WriterCommit {
 export class SnapshotWriter {
   private stage: SnapshotStage | null = null;
 
-  private constructor(private readonly repo: Repo) {}
+  private constructor(private readonly repo: Repo, private readonly dirExisted: boolean) {}
 
   /** Refuses non-empty non-git folders, unwritable targets, detached HEADs and dirty trees. */
   static async open(dir: string): Promise<SnapshotWriter> {
-    return new SnapshotWriter(await prepareRepository(dir));
+    const existed = existsSync(dir);
+    return new SnapshotWriter(await prepareRepository(dir), existed);
   }
 
   async begin(): Promise<void> {
@@ -51,7 +53,8 @@ export class SnapshotWriter {
   /** Undo everything this run did. */
   async abort(): Promise<void> {
     if (this.stage?.isOpen) await this.stage.discard().catch(() => {});
-    if (this.repo.created) await rm(this.repo.gitdir, { recursive: true, force: true });
+    if (!this.repo.created) return;
+    await rm(this.dirExisted ? this.repo.gitdir : this.repo.dir, { recursive: true, force: true });
   }
 
   private identity(): Identity {
