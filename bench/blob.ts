@@ -79,10 +79,18 @@ function nested(records: number): BlobValue {
   }
   return tuple([list(items), str('end')]);
 }
-const tree = nested(100_000);
-const plainTree = encodeBlob(tree, { compress: false });
-row('nested (100k dicts, depth 6): encode, no compression', plainTree.length, best(3, () => encodeBlob(tree, { compress: false })));
-row('nested (100k dicts, depth 6): decode (plain blob)', plainTree.length, best(3, () => decodeBlob(plainTree)), 50);
-const packedTree = encodeBlob(tree);
-row('nested: encode as <blob> (compressed)', plainTree.length, best(1, () => encodeBlob(tree)));
-row('nested: decode the <blob> bytes', plainTree.length, best(3, () => decodeBlob(packedTree)), 50);
+
+/** Encode runs: the value tree is only alive inside this function, as when a caller encodes. */
+function encodeNested(): { plain: Uint8Array; packed: Uint8Array } {
+  const tree = nested(100_000);
+  const plain = encodeBlob(tree, { compress: false });
+  row('nested (100k dicts, depth 6): encode, no compression', plain.length, best(3, () => encodeBlob(tree, { compress: false })));
+  let packed: Uint8Array = new Uint8Array(0);
+  row('nested: encode as <blob> (compressed)', plain.length, best(1, () => { packed = encodeBlob(tree); }));
+  return { plain, packed };
+}
+
+// decode runs start from bytes, as when a blob is read from a database
+const { plain: plainTree, packed: packedTree } = encodeNested();
+row('nested (100k dicts, depth 6): decode (plain blob)', plainTree.length, best(5, () => decodeBlob(plainTree)), 50);
+row('nested: decode the <blob> bytes', plainTree.length, best(5, () => decodeBlob(packedTree)), 50);

@@ -3,6 +3,7 @@
  * worked bytes, datajoint-format.md §3.4), each decoded to the expected model value and
  * re-encoded to the same bytes.
  */
+import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   type BlobValue, blobValuesEqual, bool, bytes, cell, charRow, complex, date, datetime, decimal, decodeBlob,
@@ -334,6 +335,9 @@ describe('golden vectors (formats/blob.md)', () => {
     const b = cat(MYM, 'A', u32(1), u32(2), u32(6), u32(0), f64s(1, 2));
     const v = decodeBlob(b, { dims32: true });
     expect(blobValuesEqual(v, ndarray('float64', [2], Float64Array.from([1, 2])))).toBe(true);
+    // the compressed header's length is a u32 too
+    const z = cat('ZL123\0', u32(b.length), deflateSync(b));
+    expect(blobValuesEqual(decodeBlob(z, { dims32: true }), v)).toBe(true);
   });
 });
 
