@@ -4,7 +4,7 @@
  * files would corrupt them, and PGlite itself does not lock the directory.
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, realpath } from 'node:fs/promises';
+import { access, mkdir, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { TargetError } from '../../errors/base.js';
@@ -60,13 +60,20 @@ export async function connectPglite(target: ConnectionTarget): Promise<Database>
   return db;
 }
 
-/** Create the directory if needed and check we may write it; returns its real path. */
+/**
+ * Create the directory if needed and check we may write it; returns its real path. A non-empty
+ * directory that is not a PostgreSQL data directory is refused: PGlite would otherwise run
+ * initdb among someone's files.
+ */
 async function prepareDataDir(dataDir: string, shown: string): Promise<string> {
   const absolute = path.resolve(dataDir);
+  let entries: string[];
+  let real: string;
   try {
     await mkdir(absolute, { recursive: true });
     await access(absolute, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK);
-    return await realpath(absolute);
+    real = await realpath(absolute);
+    entries = await readdir(real);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new TargetError(
@@ -76,4 +83,13 @@ async function prepareDataDir(dataDir: string, shown: string): Promise<string> {
       { url: shown, dataDir, errno: code },
     );
   }
+  if (entries.length > 0 && !entries.includes('PG_VERSION')) {
+    throw new TargetError(
+      'pglite-dir-not-database',
+      `${absolute} is not empty and is not a PGlite data directory (no PG_VERSION). Give the pglite: URL ` +
+        'a new or empty directory, or one that PGlite created.',
+      { url: shown, dataDir },
+    );
+  }
+  return real;
 }
