@@ -69,3 +69,19 @@ export async function schemaNames(db: Database): Promise<Set<string>> {
 export async function removeAll(...dirs: (string | undefined)[]): Promise<void> {
   for (const d of dirs) if (d) await rm(d, { recursive: true, force: true });
 }
+
+/**
+ * Drop a scratch space's schemas that reference each other across schemas (the shared MariaDB
+ * scratch clean-up drops in name order, which a cross-schema foreign key refuses).
+ */
+export async function dropCrossLinked(scratch: Scratch): Promise<void> {
+  if (scratch.backend !== 'mariadb') return;
+  const db = await scratch.connect();
+  try {
+    const rows = await db.query<{ n: string }>('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ?', [scratch.prefix.length, scratch.prefix]);
+    await db.execute('SET foreign_key_checks = 0');
+    for (const { n } of rows) await db.execute(`DROP DATABASE ${db.quoteIdent(n)}`);
+  } finally {
+    await db.close();
+  }
+}
