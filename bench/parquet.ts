@@ -3,8 +3,9 @@
  *
  * Run (from the repo root; compiles this file and what it imports into the git-ignored .bench/):
  *   npx tsc bench/parquet.ts --outDir .bench/parquet --module nodenext --moduleResolution nodenext --target es2022 --skipLibCheck && node .bench/parquet/bench/parquet.js
- * Options: `node .bench/parquet/bench/parquet.js [rows] [phase]`, phase one of write, read,
- * hash-wide, hash-narrow (default: all, each in its own process so peak RSS is per phase).
+ * Options: `node .bench/parquet/bench/parquet.js [rows] [phase]`, phase one of gen (harness
+ * baseline), write, read, hash-wide, hash-narrow (default: all, each in its own process so
+ * peak RSS is per phase). DJ_BENCH_GROUP_BYTES=<n> tries another row-group byte cap.
  *
  * Rows: int64 key, int32, float64, varchar(16..24), datetime, decimal(10,3), ~1 KB random bytes
  * (~1.1 KB per row, the shape the 300 MB peak-RSS budget is set for). Data generation runs in
@@ -75,7 +76,11 @@ const rss = (): string => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)}
 
 async function phase(name: string, total: number, dir: string): Promise<void> {
   const file = join(dir, 'bench.parquet');
-  if (name === 'write') {
+  if (name === 'gen') {
+    // Baseline: the same generated rows, consumed by nothing (peak RSS of the harness itself).
+    const r = await timed(total, true, async (rows) => { for await (const chunk of rows) void chunk; });
+    console.log(`gen    ${total} rows: ${r.gen.toFixed(2)} s, peak RSS ${rss()} (baseline for write and hash-wide)`);
+  } else if (name === 'write') {
     const groupBytes = process.env.DJ_BENCH_GROUP_BYTES ? Number(process.env.DJ_BENCH_GROUP_BYTES) : undefined;
     const r = await timed(total, true, (rows) => writeParquet(file, COLUMNS, rows, { rowGroupMaxBytes: groupBytes }));
     const raw = total * (8 + 4 + 8 + 20 + 8 + 16 + 1024);
@@ -107,7 +112,7 @@ if (only) {
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'dj-bench-'));
   try {
-    for (const p of ['write', 'read', 'hash-wide', 'hash-narrow']) {
+    for (const p of ['gen', 'write', 'read', 'hash-wide', 'hash-narrow']) {
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), String(total), p, dir], { stdio: 'inherit' });
       if (r.status !== 0) process.exitCode = 1;
     }
