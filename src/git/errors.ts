@@ -89,6 +89,15 @@ export class BranchMovedError extends TargetError {
   }
 }
 
+/** A file changed under us while we stored or placed it: another program writes into the repository. */
+export class ConcurrentModificationError extends TargetError {
+  constructor(path: string, during: string) {
+    super('git-concurrent-modification',
+      `${path} changed while dj-snapshot was ${during}. Make sure no other program writes into the ` +
+      'snapshot repository or its staging files during an export, then run again.', { path, during });
+  }
+}
+
 /** A crash left a half-applied transaction that cannot be resolved automatically. */
 export class InterruptedTransactionError extends TargetError {
   constructor(dir: string, reason: string, journalPath: string) {

@@ -11,12 +11,12 @@
  * 256 KiB sample of large files and stores them when the sample does not shrink by 10%.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createDeflate, deflateSync } from 'node:zlib';
-import { ObjectMissingError, TargetNotWritableError } from './errors.js';
+import { ConcurrentModificationError, ObjectMissingError, TargetNotWritableError } from './errors.js';
 import { loosePath, objectDatabase, type ObjectDatabase } from './odb.js';
 import { buildTrees, hashObject, objectHeader, type ObjectType, type TreeEntry } from './tree-format.js';
 
@@ -66,33 +66,31 @@ export class LooseObjectWriter {
     return join(this.objectsDir, `tmp_obj_dj_${randomBytes(8).toString('hex')}`);
   }
 
-  private async place(temp: string, oid: string): Promise<void> {
+  private place(temp: string, oid: string): void {
     const final = loosePath(this.objectsDir, oid);
     const fanout = dirname(final);
     if (!this.fanoutReady.has(fanout)) {
-      await mkdir(fanout, { recursive: true });
+      mkdirSync(fanout, { recursive: true });
       this.fanoutReady.add(fanout);
     }
-    await rename(temp, final);
+    renameSync(temp, final);
     this.created.push(oid);
   }
 
-  /** Stores `content` as an object of `type`; returns its id. */
+  /**
+   * Stores `content` as an object of `type`; returns its id. Synchronous file calls on purpose:
+   * for small objects a thread-pool round trip per call costs more than the call itself.
+   */
   async writeBytes(type: ObjectType, content: Uint8Array, level: CompressionLevel = 1): Promise<string> {
     const oid = hashObject(type, content);
-    if (await this.odb.has(oid)) return oid;
+    if (await this.odb.probablyHas(oid)) return oid;
     const raw = Buffer.concat([objectHeader(type, content.length), content]);
     const temp = this.tempPath();
     try {
-      const handle = await open(temp, 'wx', 0o444);
-      try {
-        await handle.writeFile(deflateSync(raw, { level: chooseLevel(level, raw, false) }));
-      } finally {
-        await handle.close();
-      }
-      await this.place(temp, oid);
+      writeFileSync(temp, deflateSync(raw, { level: chooseLevel(level, raw, false) }), { flag: 'wx', mode: 0o444 });
+      this.place(temp, oid);
     } catch (err) {
-      await unlink(temp).catch(() => undefined);
+      rmSync(temp, { force: true });
       throw wrapWriteError(this.gitdir, err);
     }
     return oid;
@@ -101,15 +99,15 @@ export class LooseObjectWriter {
   /** Stores a file's content as a blob, streaming large files; returns id and size. */
   async writeBlobFile(filePath: string, options: WriteBlobOptions = {}): Promise<{ oid: string; size: number }> {
     const level = options.level ?? 'auto';
-    const { size } = await stat(filePath);
+    const { size } = statSync(filePath);
     if (size <= SMALL_FILE) {
-      const content = await readFile(filePath);
+      const content = readFileSync(filePath);
       return { oid: await this.writeBytes('blob', content, level === 'auto' ? 1 : level), size: content.length };
     }
     // Pass 1 hashes only: re-exported content is usually already stored, and hashing (~1.5 GB/s)
     // is far cheaper than deflating and writing it again.
     const oid = await hashBlobFile(filePath, size);
-    if (await this.odb.has(oid)) return { oid, size };
+    if (await this.odb.probablyHas(oid)) return { oid, size };
     const chosen = level === 'auto' ? chooseLevel('auto', await readPrefix(filePath, SAMPLE), true) : level;
     const temp = this.tempPath();
     try {
@@ -131,8 +129,8 @@ export class LooseObjectWriter {
         createWriteStream(temp, { flags: 'wx', mode: 0o444 }),
       );
       const again = hash.digest('hex');
-      if (seen !== size || again !== oid) throw new Error(`${filePath} changed while it was being stored`);
-      await this.place(temp, oid);
+      if (seen !== size || again !== oid) throw new ConcurrentModificationError(filePath, 'storing it');
+      this.place(temp, oid);
     } catch (err) {
       await unlink(temp).catch(() => undefined);
       throw wrapWriteError(this.gitdir, err);
@@ -188,7 +186,7 @@ export async function hashBlobFile(filePath: string, knownSize?: number): Promis
     hash.update(chunk as Buffer);
     seen += (chunk as Buffer).length;
   }
-  if (seen !== size) throw new Error(`${filePath} changed while it was being hashed`);
+  if (seen !== size) throw new ConcurrentModificationError(filePath, 'hashing it');
   return hash.digest('hex');
 }
 

@@ -8,7 +8,7 @@
  * core.bigFileThreshold, 512 MiB by default, so this bounds it).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, rename, unlink, open } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -149,6 +149,7 @@ type Location = { kind: 'loose'; path: string } | { kind: 'packed'; pack: PackFi
 export class ObjectDatabase {
   private packs: PackFile[] | null = null;
   private packListing = '';
+  private packStamp = '';
   private readonly cache = new ByteBudgetCache(64 * 1024 * 1024);
   /** Own objects directory first, then alternates (clone --shared / --reference). */
   readonly objectDirs: string[];
@@ -157,7 +158,21 @@ export class ObjectDatabase {
     this.objectDirs = collectObjectDirs(join(gitdir, 'objects'));
   }
 
+  /** Rescans pack directories only when one of them changed (a pack added or removed). */
+  private packDirsStamp(): string {
+    return this.objectDirs.map((dir) => {
+      try {
+        return String(statSync(join(dir, 'pack')).mtimeMs);
+      } catch {
+        return '-';
+      }
+    }).join('|');
+  }
+
   private async loadPacks(): Promise<PackFile[]> {
+    const stamp = this.packDirsStamp();
+    if (this.packs && stamp === this.packStamp) return this.packs;
+    this.packStamp = stamp;
     const idxFiles: string[] = [];
     for (const dir of this.objectDirs) {
       let names: string[] = [];
@@ -178,7 +193,12 @@ export class ObjectDatabase {
     return packs;
   }
 
-  private async locate(oid: string): Promise<Location | null> {
+  /**
+   * Where an object is. A pack miss rescans the pack directories when they changed, or always
+   * with `exact` (pack directory timestamps are coarse; the writer's "already stored?" check can
+   * afford a rare false miss, a reader cannot).
+   */
+  private async locate(oid: string, exact = true): Promise<Location | null> {
     for (const dir of this.objectDirs) {
       const path = loosePath(dir, oid);
       if (existsSync(path)) return { kind: 'loose', path };
@@ -194,24 +214,46 @@ export class ObjectDatabase {
     const known = this.packs;
     const hit = known ? search(known) : null;
     if (hit) return hit;
-    // A miss may mean new packs (gc, fetch) since we last looked: rescan once.
+    const found = search(await this.loadPacks());
+    if (found || !exact) return found;
+    this.packStamp = '';
     return search(await this.loadPacks());
+  }
+
+  /** Like `locate`, but a pack that vanished under us (git gc/repack) triggers one fresh lookup. */
+  private async withLocation<T>(oid: string, use: (where: Location) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const where = await this.locate(oid);
+      if (!where) throw new ObjectMissingError(this.gitdir, oid);
+      try {
+        return await use(where);
+      } catch (err) {
+        if (attempt > 0 || (err as { code?: string }).code !== 'ENOENT') throw err;
+        this.packStamp = '';
+        this.packs = null;
+      }
+    }
   }
 
   async has(oid: string): Promise<boolean> {
     return (await this.locate(oid)) !== null;
   }
 
+  /** A fast, possibly falsely negative `has`, for skipping writes of stored objects. */
+  async probablyHas(oid: string): Promise<boolean> {
+    return (await this.locate(oid, false)) !== null;
+  }
+
   async read(oid: string): Promise<GitObject> {
     const cached = this.cache.get(oid);
     if (cached) return cached;
-    const where = await this.locate(oid);
-    if (!where) throw new ObjectMissingError(this.gitdir, oid);
-    const object = where.kind === 'loose' ? await readLoose(where.path, oid) : await this.readPacked(where.pack, where.offset);
-    const actual = createHash('sha1').update(objectHeader(object.type, object.content.length)).update(object.content).digest('hex');
-    if (actual !== oid) throw new CorruptObjectError(where.kind === 'loose' ? where.path : where.pack.packPath, oid, `content hashes to ${actual}`);
-    if (object.type !== 'blob') this.cache.set(oid, object);
-    return object;
+    return this.withLocation(oid, async (where) => {
+      const object = where.kind === 'loose' ? await readLoose(where.path, oid) : await this.readPacked(where.pack, where.offset);
+      const actual = createHash('sha1').update(objectHeader(object.type, object.content.length)).update(object.content).digest('hex');
+      if (actual !== oid) throw new CorruptObjectError(where.kind === 'loose' ? where.path : where.pack.packPath, oid, `content hashes to ${actual}`);
+      if (object.type !== 'blob') this.cache.set(oid, object);
+      return object;
+    });
   }
 
   async readTyped(oid: string, type: ObjectType): Promise<Buffer> {
@@ -246,8 +288,10 @@ export class ObjectDatabase {
 
   /** Type and size without inflating the whole object (loose: a prefix; packed: the header). */
   async header(oid: string): Promise<{ type: ObjectType; size: number }> {
-    const where = await this.locate(oid);
-    if (!where) throw new ObjectMissingError(this.gitdir, oid);
+    return this.withLocation(oid, (where) => this.headerAt(oid, where));
+  }
+
+  private async headerAt(oid: string, where: Location): Promise<{ type: ObjectType; size: number }> {
     if (where.kind === 'loose') {
       const handle = await open(where.path, 'r');
       let prefix: Buffer;
@@ -270,7 +314,7 @@ export class ObjectDatabase {
     let header = await where.pack.readHeader(where.offset);
     if (header.kind !== 'ofs-delta' && header.kind !== 'ref-delta') return { type: header.kind, size: header.size };
     // The result size is the second varint of the delta; the type is the chain's base type.
-    const delta = await where.pack.inflateAt(header);
+    const delta = await where.pack.inflatePrefix(header, 256);
     let pos = 0;
     while (delta[pos++] & 0x80);
     let size = 0;
@@ -295,8 +339,10 @@ export class ObjectDatabase {
    * its id. Loose and non-delta packed blobs stream; memory stays bounded.
    */
   async copyBlobToFile(oid: string, destPath: string): Promise<number> {
-    const where = await this.locate(oid);
-    if (!where) throw new ObjectMissingError(this.gitdir, oid);
+    return this.withLocation(oid, (where) => this.copyFrom(where, oid, destPath));
+  }
+
+  private async copyFrom(where: Location, oid: string, destPath: string): Promise<number> {
     const temp = join(dirname(destPath), `.${basename(destPath)}.dj-tmp-${randomBytes(6).toString('hex')}`);
     try {
       let size: number;

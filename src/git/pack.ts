@@ -7,7 +7,7 @@
  * streamed straight from the pack file.
  */
 import { open, stat } from 'node:fs/promises';
-import { inflateSync } from 'node:zlib';
+import { inflateSync, constants as zconstants } from 'node:zlib';
 import { CorruptObjectError } from './errors.js';
 import type { ObjectType } from './tree-format.js';
 
@@ -162,6 +162,20 @@ export class PackFile {
     }
     header.dataStart = offset + pos;
     return header;
+  }
+
+  async inflatePrefix(header: PackEntryHeader, compressedBytes: number): Promise<Buffer> {
+    const length = Math.min(compressedBytes, header.dataEnd - header.dataStart);
+    const handle = await open(this.packPath, 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buf, 0, length, header.dataStart);
+      return inflateSync(buf.subarray(0, bytesRead), { finishFlush: zconstants.Z_SYNC_FLUSH });
+    } catch (err) {
+      throw new CorruptObjectError(`${this.packPath}@${header.dataStart}`, null, `inflate failed: ${(err as Error).message}`);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Inflates the data of one pack entry (the object itself, or its delta). */

@@ -4,7 +4,7 @@
  * unpacked archive). Both look the same to the reader.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { copyFile, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { SnapshotFileNotFoundError, UnsupportedSnapshotEntryError } from './errors.js';
@@ -150,9 +150,13 @@ export class DirectorySource implements SnapshotSource {
   }
 
   async hasFile(path: string): Promise<boolean> {
-    validatePath(path);
-    const abs = join(this.root, path);
-    return existsSync(abs) && statSync(abs).isFile();
+    try {
+      this.locate(path);
+      return true;
+    } catch (err) {
+      if (err instanceof SnapshotFileNotFoundError || err instanceof UnsupportedSnapshotEntryError) return false;
+      throw err;
+    }
   }
 
   async readFile(path: string): Promise<Uint8Array> {

@@ -14,7 +14,9 @@ import { constants as fsc, readdirSync } from 'node:fs';
 import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { reflogMessage, writeCommitObject, type CommitOptions, type CommitResult } from './commit.js';
-import { BranchMovedError, DirtyWorkingTreeError, InvalidTreePathError, ObjectMissingError, StageClosedError } from './errors.js';
+import {
+  BranchMovedError, DirtyWorkingTreeError, InterruptedTransactionError, InvalidTreePathError, ObjectMissingError, StageClosedError,
+} from './errors.js';
 import { TransactionLock } from './lock.js';
 import { LooseObjectWriter, type CompressionLevel } from './objects.js';
 import { objectDatabase } from './odb.js';
@@ -24,7 +26,8 @@ import { workingTreeStatus } from './status.js';
 import { validatePath, type FileMode, type TreeEntry } from './tree-format.js';
 import { flattenTree, treeOf, type ListedEntry } from './tree-walk.js';
 import {
-  applyChanges, diffTrees, removeJournal, settle, stagingRoot, writeIndexForTree, writeJournal, type Journal,
+  applyChanges, diffTrees, journalPath, readJournal, removeJournal, settle, stagingRoot, writeIndexForTree, writeJournal,
+  type Journal,
 } from './worktree.js';
 
 export interface StageOptions {
@@ -58,6 +61,7 @@ export class SnapshotStage {
   private entries: TreeEntry[] | null = null;
   private tree: string | null = null;
   private readonly writer: LooseObjectWriter;
+  private readonly madeDirs = new Set<string>();
 
   private constructor(
     readonly repo: Repo,
@@ -75,6 +79,9 @@ export class SnapshotStage {
   static async begin(repo: Repo, options: StageOptions = {}): Promise<SnapshotStage> {
     const lock = await TransactionLock.acquire(repo.gitdir);
     try {
+      if (await readJournal(repo.gitdir)) {
+        throw new InterruptedTransactionError(repo.dir, 'an earlier snapshot commit was interrupted', journalPath(repo.gitdir));
+      }
       const base = await readRef(repo.gitdir, repo.ref);
       const dir = join(stagingRoot(repo.gitdir), `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
       await mkdir(dir, { recursive: true });
@@ -104,7 +111,11 @@ export class SnapshotStage {
     validatePath(path);
     if (this.reused.has(path)) throw new InvalidTreePathError(path, 'it is already carried over from HEAD');
     const abs = join(this.dir, path);
-    await mkdir(dirname(abs), { recursive: true });
+    const parent = dirname(abs);
+    if (!this.madeDirs.has(parent)) {
+      await mkdir(parent, { recursive: true });
+      this.madeDirs.add(parent);
+    }
     this.touched();
     return abs;
   }

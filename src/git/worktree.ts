@@ -9,11 +9,11 @@
  * stored blob, and staged files are merely a faster source for new ones.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readlinkSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
-import { chmod, open, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
+import { chmodSync, mkdirSync, readlinkSync, renameSync, rmSync, rmdirSync, unlinkSync } from 'node:fs';
+import { open, readFile, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InterruptedTransactionError, TargetNotWritableError } from './errors.js';
+import { ConcurrentModificationError, InterruptedTransactionError, TargetNotWritableError } from './errors.js';
 import { entryFromStat, lstatNs, writeIndex, type IndexEntry } from './index-file.js';
 import { TransactionLock, workDir } from './lock.js';
 import { hashBlobFile } from './objects.js';
@@ -71,8 +71,10 @@ async function alreadyThere(abs: string, want: FileState): Promise<boolean> {
 }
 
 /** Removes whatever non-directory blocks `abs`'s parent directories, then creates them. */
-function ensureParent(root: string, abs: string): void {
+function ensureParent(root: string, abs: string, ready: Set<string>): void {
   const parent = dirname(abs);
+  if (ready.has(parent)) return;
+  ready.add(parent);
   try {
     mkdirSync(parent, { recursive: true });
     return;
@@ -104,13 +106,14 @@ function pruneEmptyDirs(root: string, dirs: Set<string>): void {
   }
 }
 
-async function fixExecutableBit(abs: string, mode: FileMode): Promise<void> {
+function fixExecutableBit(abs: string, mode: FileMode): void {
+  if (mode === '120000') return;
   const st = lstatNs(abs);
-  if (!st || mode === '120000') return;
+  if (!st) return;
   const bits = Number(st.mode) & 0o7777;
   const isExec = (bits & 0o100) !== 0;
-  if (mode === '100755' && !isExec) await chmod(abs, bits | ((bits & 0o444) >> 2));
-  if (mode === '100644' && isExec) await chmod(abs, bits & ~0o111);
+  if (mode === '100755' && !isExec) chmodSync(abs, bits | ((bits & 0o444) >> 2));
+  if (mode === '100644' && isExec) chmodSync(abs, bits & ~0o111);
 }
 
 /** Brings every changed path to one side of its change. Paths not listed are not touched. */
@@ -126,17 +129,18 @@ export async function applyChanges(dir: string, gitdir: string, changes: TreeCha
     emptied.add(dirname(abs));
   }
   pruneEmptyDirs(dir, emptied);
+  const ready = new Set<string>();
   for (const change of changes) {
     const want = change[options.side];
     if (want === null || want.mode === '160000') continue;
     const abs = join(dir, change.path);
     if (options.verifyExisting && await alreadyThere(abs, want)) continue;
-    ensureParent(dir, abs);
+    ensureParent(dir, abs, ready);
     const existing = lstatNs(abs);
     if (existing?.isDirectory()) await rm(abs, { recursive: true, force: true });
     const staged = options.side === 'to' && options.stagingDir ? join(options.stagingDir, change.path) : null;
     if (staged && lstatNs(staged)) {
-      await rename(staged, abs);
+      renameSync(staged, abs);
     } else if (want.mode === '120000') {
       const target = (await odb.readTyped(want.oid, 'blob')).toString('utf8');
       const temp = `${abs}.dj-tmp-${randomBytes(6).toString('hex')}`;
@@ -145,7 +149,7 @@ export async function applyChanges(dir: string, gitdir: string, changes: TreeCha
     } else {
       await odb.copyBlobToFile(want.oid, abs);
     }
-    await fixExecutableBit(abs, want.mode);
+    fixExecutableBit(abs, want.mode);
   }
 }
 
@@ -169,7 +173,7 @@ export async function writeIndexForTree(dir: string, gitdir: string, entries: Li
         });
         continue;
       }
-      throw new Error(`${e.path} is missing from the working tree after checkout`);
+      throw new ConcurrentModificationError(join(dir, e.path), 'updating the working tree');
     }
     if (st.mtimeNs > newest) newest = st.mtimeNs;
     out.push(entryFromStat(e.path, e.oid, mode, st));
@@ -213,7 +217,7 @@ export async function removeJournal(gitdir: string): Promise<void> {
   await unlink(journalPath(gitdir)).catch(() => undefined);
 }
 
-async function readJournal(gitdir: string): Promise<Journal | null> {
+export async function readJournal(gitdir: string): Promise<Journal | null> {
   let text: string;
   try {
     text = await readFile(journalPath(gitdir), 'utf8');

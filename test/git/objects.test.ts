@@ -51,6 +51,12 @@ describe('blob objects', () => {
     expect(loose(await writeBlobFile(repo, zeros))).toBeLessThan(100 * 1024);
   });
 
+  it('notices a file that changes while it is hashed', async () => {
+    const path = join(tempDir(), 'f');
+    writeFileSync(path, 'four');
+    await expect(hashBlobFile(path, 5)).rejects.toMatchObject({ code: 'git-concurrent-modification' });
+  });
+
   it('does not rewrite an object that is already stored, and leaves no temporary files', async () => {
     const repo = await prepareRepository(join(tempDir(), 'repo'));
     const writer = new LooseObjectWriter(repo.gitdir);

@@ -239,6 +239,8 @@ describe('SnapshotStage: failures leave the previous commit intact', () => {
     await hung;
     const journal = JSON.parse(readFileSync(journalPath(repo.gitdir), 'utf8')) as { commit: string };
     rmSync(join(repo.gitdir, 'dj-snapshot', 'lock'));
+    // Nothing new starts on top of an interrupted commit: prepareRepository must resolve it first.
+    await expect(SnapshotStage.begin(repo)).rejects.toMatchObject({ code: 'git-interrupted-transaction' });
     await updateRef(repo.gitdir, repo.ref, journal.commit, base, { who: resolveIdentity('c', AUTHOR), message: 'moved before death' });
     const reopened = await prepareRepository(repo.dir);
     expect(reopened.recovered).toBe('rolled-forward');
