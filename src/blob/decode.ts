@@ -401,21 +401,23 @@ class Reader {
     const size = storedItemSize(dtype);
     const len = n * size;
     const cls = typedArrayClassOf(dtype);
-    const src = this.bytes.subarray(this.pos, this.pos + len);
+    const from = this.pos;
     this.pos += len;
     if (len > SLAB_ITEM_MAX) {
       const copy = new Uint8Array(len);
-      copy.set(src);
+      copy.set(this.bytes.subarray(from, from + len));
       return new cls(copy.buffer, 0, n);
     }
-    if (this.slabUsed + len > SLAB_SIZE || this.slab === undefined) {
+    if (this.slab === undefined || this.slabUsed + len > SLAB_SIZE) {
       this.slab = new Uint8Array(SLAB_SIZE);
       this.slabUsed = 0;
     }
     const at = this.slabUsed;
-    this.slab.set(src, at);
+    const slab = this.slab;
+    const b = this.bytes;
+    for (let k = 0; k < len; k++) slab[at + k] = b[from + k]; // no view object for a few bytes
     this.slabUsed = (at + len + 7) & ~7; // keep every array 8-byte aligned
-    return new cls(this.slab.buffer, at, n);
+    return new cls(slab.buffer, at, n);
   }
 
   struct(depth: number): StructArray {

@@ -23,6 +23,8 @@ export type { Order } from './order.js';
  * - complex: `data` = real parts, `imag` = imaginary parts, both of `partDtype`
  *   (float64 for complex128, float32 for complex64; MATLAB can also store integer parts,
  *   which NumPy reads as complex128).
+ * Decoded small arrays are views into a shared slab: always respect `byteOffset`/`byteLength`
+ * (e.g. use `new Uint8Array(data.buffer, data.byteOffset, data.byteLength)`), never `data.buffer` whole.
  */
 export interface NumericArray {
   type: 'array';

@@ -305,6 +305,18 @@ describe('golden vectors (formats/blob.md)', () => {
     expect(Array.from(new Float64Array(cOrderBytes(a).buffer))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('gives small arrays their own aligned, independent elements', () => {
+    const item = (x: number) => sub(cat(aHead([3], 6), f64s(x, x + 1, x + 2)));
+    const v = decodeBlob(cat(DJ0, [0x02], u64(2), item(10), item(20)));
+    if (v.type !== 'list') throw new Error('not a list');
+    const [a, b] = v.items.map((x) => (x as { data: Float64Array }).data);
+    expect(Array.from(a)).toEqual([10, 11, 12]);
+    expect(Array.from(b)).toEqual([20, 21, 22]);
+    expect(a.byteOffset % 8).toBe(0);
+    a[2] = -1;
+    expect(Array.from(b)).toEqual([20, 21, 22]);
+  });
+
   it('keeps NaN payload bits of float arrays', () => {
     const b = cat(MYM, aHead([1], 6), hex('0100000000F0FF7F'));
     expect(toHex(encodeBlob(decodeBlob(b)))).toBe(toHex(b));
