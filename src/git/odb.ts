@@ -352,12 +352,16 @@ export class ObjectDatabase {
         const header = await where.pack.readHeader(where.offset);
         if (header.kind === 'blob') {
           const verify = new VerifyingStream('blob', header.size, oid, where.pack.packPath);
-          await pipeline(
-            createReadStream(where.pack.packPath, { start: header.dataStart, end: header.dataEnd - 1, highWaterMark: 1 << 20 }),
-            createInflate({ chunkSize: 1 << 20 }),
-            verify,
-            createWriteStream(temp),
-          );
+          try {
+            await pipeline(
+              createReadStream(where.pack.packPath, { start: header.dataStart, end: header.dataEnd - 1, highWaterMark: 1 << 20 }),
+              createInflate({ chunkSize: 1 << 20 }),
+              verify,
+              createWriteStream(temp),
+            );
+          } catch (err) {
+            throw asCorrupt(err, where.pack.packPath, oid);
+          }
           size = header.size;
         } else {
           const content = await this.readTyped(oid, 'blob');
@@ -399,9 +403,10 @@ export class ObjectDatabase {
 }
 
 async function readLoose(path: string, oid: string): Promise<GitObject> {
+  const compressed = await readFile(path);
   let raw: Buffer;
   try {
-    raw = inflateSync(await readFile(path));
+    raw = inflateSync(compressed);
   } catch (err) {
     throw new CorruptObjectError(path, oid, `inflate failed: ${(err as Error).message}`);
   }
@@ -411,15 +416,19 @@ async function readLoose(path: string, oid: string): Promise<GitObject> {
   return { type, content };
 }
 
+/** zlib failures surface as corrupt objects; everything else (ENOENT, EACCES, ENOSPC) as is. */
+function asCorrupt(err: unknown, where: string, oid: string): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('Z_')) return new CorruptObjectError(where, oid, `inflate failed: ${(err as Error).message}`);
+  return err;
+}
+
 async function streamLoose(path: string, oid: string, dest: string): Promise<number> {
   const body = new LooseBodyStream(path, oid, 'blob');
   try {
     await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createInflate({ chunkSize: 1 << 20 }), body, createWriteStream(dest));
   } catch (err) {
-    if (err instanceof Error && 'code' in err && typeof (err as { code: unknown }).code === 'string' && (err as { code: string }).code.startsWith('Z_')) {
-      throw new CorruptObjectError(path, oid, `inflate failed: ${err.message}`);
-    }
-    throw err;
+    throw asCorrupt(err, path, oid);
   }
   return body.size;
 }

@@ -99,13 +99,18 @@ export async function updateRef(
     await unlink(lock).catch(() => undefined);
     throw err;
   }
-  if (!configBool(readConfig(gitdir), 'core.logallrefupdates', true)) return;
-  const line = `${expected ?? ZERO_OID} ${next} ${formatReflogIdentity(reflog.who)}\t${reflog.message.replace(/\n/g, ' ')}\n`;
-  const targets = [join(gitdir, 'logs', ref)];
-  const head = await readHeadState(gitdir);
-  if (head.kind === 'branch' && head.ref === ref) targets.push(join(gitdir, 'logs', 'HEAD'));
-  for (const log of targets) {
-    await mkdir(dirname(log), { recursive: true });
-    await appendFile(log, line);
+  // The ref has moved: from here on nothing may fail the update. A reflog is a convenience.
+  try {
+    if (!configBool(readConfig(gitdir), 'core.logallrefupdates', true)) return;
+    const line = `${expected ?? ZERO_OID} ${next} ${formatReflogIdentity(reflog.who)}\t${reflog.message.replace(/\n/g, ' ')}\n`;
+    const targets = [join(gitdir, 'logs', ref)];
+    const head = await readHeadState(gitdir);
+    if (head.kind === 'branch' && head.ref === ref) targets.push(join(gitdir, 'logs', 'HEAD'));
+    for (const log of targets) {
+      await mkdir(dirname(log), { recursive: true });
+      await appendFile(log, line);
+    }
+  } catch {
+    // best effort, like git when the log directory is not writable
   }
 }

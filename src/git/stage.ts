@@ -257,9 +257,9 @@ export class SnapshotStage {
       await phase('index-written');
       await updateRef(gitdir, ref, oid, this.base, { who: committer, message: reflogMessage(this.base, options.message) });
       journal = null;
-      await removeJournal(gitdir);
       this.state = 'committed';
-      await this.cleanup();
+      await removeJournal(gitdir);
+      await this.cleanup().catch(() => undefined); // committed; a leftover staging dir is swept later
       await phase('branch-updated');
       const count = (kind: 'added' | 'modified' | 'removed'): number => changes.filter((c) =>
         kind === 'added' ? !c.from : kind === 'removed' ? !c.to : c.from && c.to).length;

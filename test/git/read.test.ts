@@ -221,6 +221,29 @@ describe('damaged repositories', () => {
     await expect(readBlob(repo.dir, oid)).rejects.toBeInstanceOf(CorruptObjectError);
   });
 
+  it('detects a corrupt packed object', async () => {
+    const repo = await prepareRepository(join(tempDir(), 'r'));
+    const bytes = pseudoRandomBytes(1024 * 1024, 8);
+    const oid = await withStage(repo, async (stage) => {
+      await stage.writeFile('data.bin', bytes);
+      const result = await stage.commit({ message: 'x', author: AUTHOR });
+      return (await listTree(repo.dir, result.oid))[0].oid;
+    });
+    git(repo.dir, ['gc', '-q']);
+    const packDir = join(repo.gitdir, 'objects', 'pack');
+    const pack = join(packDir, readdirSync(packDir).find((n) => n.endsWith('.pack'))!);
+    expect(Buffer.from(await readBlob(repo.dir, oid)).equals(bytes)).toBe(true);
+    chmodSync(pack, 0o644);
+    const raw = readFileSync(pack);
+    // The random blob is by far the largest object: its middle lies inside its compressed data.
+    raw[Math.floor(raw.length / 2)] ^= 0x55;
+    writeFileSync(pack, raw);
+    const outDir = tempDir();
+    await expect(copyBlobToFile(repo.dir, oid, join(outDir, 'x'))).rejects.toBeInstanceOf(CorruptObjectError);
+    expect(readdirSync(outDir)).toEqual([]);
+    await expect(readBlob(repo.dir, oid)).rejects.toBeInstanceOf(CorruptObjectError);
+  });
+
   it('reports a missing object', async () => {
     const repo = await prepareRepository(join(tempDir(), 'r'));
     await expect(readBlob(repo.dir, 'ab'.repeat(20))).rejects.toBeInstanceOf(ObjectMissingError);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -86,7 +86,10 @@ describe('SnapshotStage: committing', () => {
     first = result.oid;
     expect(result).toMatchObject({ unchanged: false, parent: null, changes: { added: files.size, modified: 0, removed: 0 } });
     expect(fsck(repo.dir)).toBe('');
+    const ourIndex = readFileSync(join(repo.gitdir, 'index'));
     expect(git(repo.dir, ['status', '--porcelain'])).toBe('');
+    // git status refreshes and rewrites the index: byte-identical means git found nothing to fix.
+    expect(readFileSync(join(repo.gitdir, 'index')).equals(ourIndex)).toBe(true);
     expect(git(repo.dir, ['rev-parse', 'HEAD'])).toBe(result.oid);
     expect(git(repo.dir, ['rev-parse', 'HEAD^{tree}'])).toBe(result.tree);
     expect(git(repo.dir, ['log', '-1', '--format=%B'])).toBe('First snapshot\n\nrun: {"n": 1}');
@@ -260,5 +263,47 @@ describe('commitTree', () => {
     expect(c2.parent).toBe(c1.oid);
     expect(git(repo.dir, ['log', '--format=%H %P %cn', '-1'])).toBe(`${c2.oid} ${c1.oid} Robot`);
     expect(fsck(repo.dir)).toBe('');
+  });
+});
+
+describe('SnapshotStage: repositories made elsewhere', () => {
+  it('exports into a clone whose objects are packed: unchanged detection, then a new commit', async () => {
+    const origin = await prepareRepository(join(tempDir(), 'origin'));
+    const files = new Map([['a.txt', Buffer.from('a')], ['t/big.bin', pseudoRandomBytes(300_000, 3)], ['t/c.txt', Buffer.from('c')]]);
+    const first = await commitFiles(origin, files);
+    git(origin.dir, ['gc', '-q']);
+    git(origin.dir, ['config', 'receive.denyCurrentBranch', 'ignore']);
+    const cloneDir = join(tempDir(), 'clone');
+    git(tempDir(), ['clone', '-q', '--no-local', origin.dir, cloneDir]);
+    const clone = await prepareRepository(cloneDir);
+    expect(clone.created).toBe(false);
+    expect((await commitFiles(clone, files)).unchanged).toBe(true);
+    const next = new Map(files);
+    next.set('t/c.txt', Buffer.from('changed in the clone'));
+    const result = await commitFiles(clone, next, 'from the clone');
+    expect(result.parent).toBe(first.oid);
+    assertIntact(clone, result.oid, next);
+    git(cloneDir, ['push', '-q', 'origin', 'main:refs/heads/from-clone']);
+    expect(git(origin.dir, ['rev-parse', 'from-clone'])).toBe(result.oid);
+  });
+
+  it('keeps and rewrites symlinks committed by git', async () => {
+    const dir = join(tempDir(), 'links');
+    mkdirSync(dir);
+    git(dir, ['init', '-q']);
+    writeFileSync(join(dir, 'target.txt'), 't');
+    symlinkSync('target.txt', join(dir, 'link'));
+    git(dir, ['add', '-A']);
+    git(dir, ['commit', '-q', '-m', 'with a link']);
+    const repo = await prepareRepository(dir);
+    const stage = await SnapshotStage.begin(repo);
+    stage.reuse('link', await writeBlobBytes(repo, Buffer.from('other.txt')), '120000');
+    await stage.writeFile('target.txt', 't');
+    await stage.writeFile('other.txt', 'o');
+    const result = await stage.commit({ message: 'relink', author: AUTHOR });
+    expect(result.changes).toEqual({ added: 1, modified: 1, removed: 0 });
+    expect(readlinkSync(join(dir, 'link'))).toBe('other.txt');
+    expect(git(dir, ['status', '--porcelain'])).toBe('');
+    expect(fsck(dir)).toBe('');
   });
 });
