@@ -6,7 +6,7 @@
  * fixed-width payload or a u64 big-endian length and the bytes. With the classes fixed by the
  * table header, this framing is prefix-free, so no two different rows encode alike.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import type { ColumnShape, CValue, ValueKind } from '../values/kinds.js';
 import { normaliseDecimal } from '../parquet/decimal-text.js';
 import { canonicalJson } from './canonical-json.js';
@@ -264,7 +264,7 @@ export class RowDigester {
       h.update(this.buf.subarray(0, this.len));
       out.set(h.digest(), off);
     } else if (this.len >= NATIVE_FROM) {
-      out.set(createHash('sha256').update(this.buf.subarray(0, this.len)).digest(), off);
+      out.set(oneShotHash('sha256', this.buf.subarray(0, this.len), 'buffer'), off);
     } else {
       sha256Into(this.buf, 0, this.len, out, off);
     }
