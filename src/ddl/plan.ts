@@ -40,6 +40,9 @@ export const planDdl: PlanDdl = (manifests: SchemaManifest[], options: DdlOption
 };
 
 function validate(manifests: SchemaManifest[], options: DdlOptions): void {
+  if (!Array.isArray(manifests) || manifests.some((s) => !s || typeof s.name !== 'string' || !Array.isArray(s.tables))) {
+    throw new DdlError('manifest_invalid', 'planDdl needs the list of schema manifests (schemas/<schema>/schema.json), each with a name and its tables.');
+  }
   for (const f of [options.sourceFamily, options.targetFamily]) {
     if (!FAMILIES.has(f)) throw new DdlError('manifest_invalid', `Unknown SQL family ${JSON.stringify(f)}: expected "mysql" or "postgres".`, { family: f });
   }

@@ -128,12 +128,13 @@ export class CrossFamilyPlanner {
     const plannedColumns: PlannedColumn[] = columns.map((c) => ({
       name: c.source.name, sqlType: c.type.sqlType, kind: c.kind, generated: false, identityAlways: false,
     }));
-    const foreignKeys = t.foreignKeys.map((fk) => ({
+    const foreignKeys = declarationOrder(t).map((fk) => ({
       columns: fk.columns, refSchema: this.targetOf(fk.refSchema), refTable: fk.refTable,
       refColumns: fk.refColumns, onUpdate: fk.onUpdate, onDelete: fk.onDelete,
     }));
     const indexes = this.indexesOf(s, t, columns);
     this.constraintsOf(s, t, columns, indexes);
+    if (this.target === 'mysql') dropImplicitForeignKeyIndexes(t, indexes);
     if (this.target === 'mysql') this.singleAutoIncrement(t, columns);
     const afterLoad = this.autoIncrementAfterLoad(s, t, targetSchema, columns);
 
@@ -550,6 +551,35 @@ export function originForeignKey(t: TableManifest, column: string): ForeignKey |
     }
   }
   return best;
+}
+
+/**
+ * Foreign keys in the order DataJoint declared them: the catalogs list them by constraint name
+ * (`t_ibfk_10` before `t_ibfk_2`; PostgreSQL `<table>_<column>_fkey`), but each `->` line adds its
+ * new columns where it stands, so an earlier FK ends at an earlier column.
+ */
+export function declarationOrder(t: TableManifest): ForeignKey[] {
+  const position = new Map(t.columns.map((c) => [c.name, c.position]));
+  const end = (fk: ForeignKey) => Math.max(...fk.columns.map((c) => position.get(c) ?? Infinity));
+  return t.foreignKeys.map((fk, i) => ({ fk, i })).sort((a, b) => end(a.fk) - end(b.fk) || a.i - b.i).map((x) => x.fk);
+}
+
+/**
+ * On MySQL, InnoDB indexes every foreign key that no index serves yet, naming the index after
+ * the FK's first column, exactly as DataJoint leaves it (it declares no such index). A
+ * non-unique index on exactly an FK's columns that nothing else covers is such an index (on a
+ * PostgreSQL source, DataJoint's FK support index): leave it to InnoDB so the table comes out
+ * as DataJoint's own.
+ */
+function dropImplicitForeignKeyIndexes(t: TableManifest, indexes: MyIndexModel[]): void {
+  for (const fk of t.foreignKeys) {
+    const at = indexes.findIndex((i) => !i.unique && i.columns.every((c) => c.prefix === undefined)
+      && sameList(i.columns.map((c) => c.name), fk.columns));
+    if (at < 0) continue;
+    const others = [t.primaryKey, ...indexes.filter((_i, n) => n !== at).map((i) => i.columns.map((c) => c.name))];
+    if (others.some((p) => sameList(p.slice(0, fk.columns.length), fk.columns))) continue;
+    indexes.splice(at, 1);
+  }
 }
 
 function sameList(a: string[], b: string[]): boolean {
