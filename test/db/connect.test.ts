@@ -4,15 +4,14 @@
  * contains the password.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
 import type { Database } from '../../src/db/types.js';
 import { ConnectionError, DjSnapshotError, TargetError } from '../../src/errors/base.js';
-import { forEachBackend, useScratch } from '../support/backends.js';
+import { forEachBackend, scratchDir, useScratch } from '../support/backends.js';
 
 async function failure(promise: Promise<unknown>): Promise<DjSnapshotError> {
   try {
@@ -185,7 +184,7 @@ forEachBackend((backend) => {
 forEachBackend((backend) => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dj-snapshot-pglite-connect-'));
+    dir = await scratchDir('pglite-connect-');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -84,6 +84,8 @@ async function mariadbScratch(server: ServerInfo): Promise<Scratch> {
       await tracker.closeAll();
       const admin = await connect(server.url, { password: server.password });
       try {
+        // Schemas may reference each other; drop them in any order.
+        await admin.execute('SET SESSION foreign_key_checks = 0');
         const rows = await admin.query<{ name: string }>(
           'SELECT schema_name AS name FROM information_schema.schemata WHERE LEFT(schema_name, ?) = ?',
           [prefix.length, prefix],
@@ -126,7 +128,7 @@ async function postgresScratch(server: ServerInfo): Promise<Scratch> {
 }
 
 async function pgliteScratch(template: string | undefined): Promise<Scratch> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'dj-snapshot-pglite-'));
+  const dir = await scratchDir('pglite-');
   // Copying an initialised data directory takes ~0.1 s; initialising one takes seconds.
   if (template) await cp(template, dir, { recursive: true });
   const url = `pglite:${dir}`;
@@ -172,6 +174,15 @@ export function testBackends(): TestBackend[] {
       createScratch: () => pgliteScratch(pgliteTemplate),
     },
   ];
+}
+
+/**
+ * A fresh temporary directory for a test. It lives under the run's directory when the global
+ * set-up ran, so it is deleted with the run even if the test process dies before its clean-up.
+ */
+export async function scratchDir(prefix = 'tmp-'): Promise<string> {
+  const root = context().scratchRoot ?? os.tmpdir();
+  return mkdtemp(path.join(root, `dj-snapshot-${prefix}`));
 }
 
 const warned = new Set<string>();

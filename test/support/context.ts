@@ -13,6 +13,8 @@ export interface TestServersContext {
   postgres: ServerInfo | Unavailable;
   /** A closed, freshly initialised PGlite data directory; scratch databases start as copies of it. */
   pgliteTemplate: string | Unavailable;
+  /** A directory for test files' temporary files, deleted with the run (also after a crash). */
+  scratchRoot: string;
 }
 
 export const CONTEXT_KEY = 'djTestServers';

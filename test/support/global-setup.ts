@@ -65,7 +65,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     createPgliteTemplate(path.join(runDir, 'pglite-template')),
   ]);
   const servers: RunningServer[] = [];
-  const context: Partial<TestServersContext> = {};
+  const scratchRoot = path.join(runDir, 'scratch');
+  await mkdir(scratchRoot);
+  const context: Partial<TestServersContext> = { scratchRoot };
   const failures: string[] = [];
 
   (['mariadb', 'postgres'] as const).forEach((kind, i) => {
