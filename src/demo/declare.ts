@@ -229,7 +229,7 @@ export class Declarer {
     const comment = (def.comment ?? '').trim();
     if (comment.startsWith(':')) throw new DeclarationError(where, 'a table comment must not start with ":"');
     rejectBraces(where, comment);
-    if (comment.includes('"')) throw new DeclarationError(where, 'a double quote in a table comment is copied unescaped into MySQL DDL');
+    if (this.family === 'mysql' && comment.includes('"')) throw new DeclarationError(where, 'a double quote in a table comment is copied unescaped into MySQL DDL');
 
     const state: BuildState = {
       where, schema: def.schema, table: def.name, attributeSql: [], columns: [], primaryKey: [], attributes: [],
