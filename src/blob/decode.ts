@@ -127,8 +127,11 @@ function inflateBlob(bytes: Uint8Array, options: DecodeOptions): Uint8Array {
   const stream = bytes.subarray(headerLength);
   let plain: Buffer;
   try {
-    // maxOutputLength stops inflate as soon as it would exceed the declared size
-    plain = inflateSync(stream, { maxOutputLength: declared });
+    // maxOutputLength stops inflate as soon as it would exceed the declared size. One output
+    // chunk of the declared size saves a final concatenation; it is bounded by what the input
+    // can inflate to (deflate expands at most ~1032:1) and by INFLATE_CHUNK_MAX.
+    const chunkSize = Math.max(64 * 1024, Math.min(declared, 1032 * stream.length + 1024, INFLATE_CHUNK_MAX));
+    plain = inflateSync(stream, { maxOutputLength: declared, chunkSize });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE') {
@@ -144,6 +147,9 @@ function inflateBlob(bytes: Uint8Array, options: DecodeOptions): Uint8Array {
   }
   return new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
 }
+
+/** Largest single output buffer inflate allocates up front. */
+const INFLATE_CHUNK_MAX = 64 * 1024 * 1024;
 
 /** Arrays up to this many bytes are copied into shared slabs of SLAB_SIZE bytes. */
 const SLAB_ITEM_MAX = 256;
