@@ -345,9 +345,9 @@ class Reader {
 
   /** ndim + shape; returns the shape and its element count, checked against `minBytesPerElement`. */
   dims(what: string, minBytesPerElement: number): { shape: number[]; n: number } {
-    const ndim = this.count(`${what} ndim`, this.lenSize);
+    const ndim = this.count('ndim', this.lenSize);
     const shape = new Array<number>(ndim);
-    for (let k = 0; k < ndim; k++) shape[k] = this.len(`${what} dimension`);
+    for (let k = 0; k < ndim; k++) shape[k] = this.len('dimension');
     let n = 1;
     const room = this.end - this.pos;
     if (!shape.includes(0)) {
@@ -478,7 +478,7 @@ class Reader {
   }
 
   sequence(type: SequenceValue['type'], depth: number): SequenceValue {
-    const n = this.count(`${type} length`, this.lenSize + 1);
+    const n = this.count('sequence length', this.lenSize + 1);
     const items = new Array<BlobValue>(n);
     for (let i = 0; i < n; i++) items[i] = this.sub(depth + 1);
     return { type, items };
