@@ -39,6 +39,8 @@ import type { DdlOptions, LossyColumn, PlannedColumn, TablePlan, ValueCondition 
 
 interface TColumn {
   source: Column;
+  /** a foreign-key column, declared from its parent */
+  inherited: boolean;
   type: TargetType;
   djType: string | null;
   kind: ValueKind;
@@ -155,7 +157,9 @@ export class CrossFamilyPlanner {
       schema: targetSchema, name: t.name,
       columns: columns.map((c): PgColumnModel => ({
         name: c.source.name, sqlType: c.type.sqlType, nullable: c.nullable, defaultSql: c.defaultSql,
-        identity: c.autoIncrement ? { always: false } : null, explicitNullDefault: true,
+        // DataJoint writes DEFAULT NULL on nullable attributes but no default on FK columns
+        // (on PostgreSQL a varchar's `DEFAULT NULL` is kept in the catalog as NULL::character varying).
+        identity: c.autoIncrement ? { always: false } : null, explicitNullDefault: !c.inherited,
       })),
       primaryKey: t.primaryKey, foreignKeys, constraints: [], before: [], indexes: indexSql,
       comment: t.comment,
@@ -209,7 +213,7 @@ export class CrossFamilyPlanner {
       comment = ((marker !== null && coreTypeOf(marker) === 'uuid' ? ':uuid:' : '') + userComment) || null;
     }
     const out: TColumn = {
-      source: c, type, djType, kind: this.kindOn(djType, type), nullable: c.nullable,
+      source: c, inherited: true, type, djType, kind: this.kindOn(djType, type), nullable: c.nullable,
       defaultSql: null, comment, autoIncrement: false,
       problems: parent.problems.length ? [`takes its type from ${parentName}, which cannot be carried exactly`] : [],
     };
@@ -238,7 +242,7 @@ export class CrossFamilyPlanner {
     }
     if (type.enumType) this.registerEnum(type.enumType.schema, type.enumType.name, type.enumType.labels);
     const out: TColumn = {
-      source: c, type, djType: c.djType, kind: this.kindOn(c.djType, type), nullable: c.nullable,
+      source: c, inherited, type, djType: c.djType, kind: this.kindOn(c.djType, type), nullable: c.nullable,
       defaultSql, comment: null, autoIncrement: false, problems: [],
     };
     if (type.problem) out.problems.push(type.problem);

@@ -111,18 +111,20 @@ PRIMARY KEY (\`epoch\`)
 \`subject_id\` int NOT NULL COMMENT "subject id",
 \`session\` smallint NOT NULL COMMENT ":int16:session number",
 \`rig\` enum('A','B','C') NOT NULL COMMENT "recording rig",
-\`op_uid\` binary(16) DEFAULT NULL COMMENT ":uuid:operator id",
+\`op_uid\` binary(16) COMMENT ":uuid:operator id",
+\`species\` varchar(32) COMMENT "species name, as in ${lab}.species",
 \`notes\` varchar(1024) NOT NULL DEFAULT '' COMMENT ":varchar(1024):",
 PRIMARY KEY (\`subject_id\`, \`session\`),
 FOREIGN KEY (\`subject_id\`) REFERENCES ${L('subject')} (\`subject_id\`) ${FK},
 FOREIGN KEY (\`rig\`) REFERENCES ${L('#rig')} (\`rig\`) ${FK},
-FOREIGN KEY (\`op_uid\`) REFERENCES ${L('#operator')} (\`op_uid\`) ${FK}
+FOREIGN KEY (\`op_uid\`) REFERENCES ${L('#operator')} (\`op_uid\`) ${FK},
+FOREIGN KEY (\`species\`) REFERENCES ${L('#species')} (\`species\`) ${FK}
 ) ENGINE=InnoDB, COMMENT "a recording session"`,
       `CREATE TABLE ${E('session__trial')} (
 \`subject_id\` int NOT NULL COMMENT "subject id",
 \`session\` smallint NOT NULL COMMENT "session number",
 \`trial\` int NOT NULL COMMENT ":int32:",
-\`epoch\` datetime(3) DEFAULT NULL COMMENT "epoch start",
+\`epoch\` datetime(3) COMMENT "epoch start",
 PRIMARY KEY (\`subject_id\`, \`session\`, \`trial\`),
 FOREIGN KEY (\`subject_id\`, \`session\`) REFERENCES ${E('session')} (\`subject_id\`, \`session\`) ${FK},
 FOREIGN KEY (\`epoch\`) REFERENCES ${E('#epoch')} (\`epoch\`) ${FK}
@@ -248,15 +250,18 @@ PRIMARY KEY ("epoch")
 "subject_id" integer NOT NULL,
 "session" smallint NOT NULL,
 "rig" "${lab}"."${rig}" NOT NULL,
-"op_uid" uuid DEFAULT NULL,
+"op_uid" uuid,
+"species" varchar(32),
 "notes" varchar(1024) NOT NULL DEFAULT '',
 PRIMARY KEY ("subject_id", "session"),
 FOREIGN KEY ("subject_id") REFERENCES ${L('subject')} ("subject_id") ${FK},
 FOREIGN KEY ("rig") REFERENCES ${L('#rig')} ("rig") ${FK},
-FOREIGN KEY ("op_uid") REFERENCES ${L('#operator')} ("op_uid") ${FK}
+FOREIGN KEY ("op_uid") REFERENCES ${L('#operator')} ("op_uid") ${FK},
+FOREIGN KEY ("species") REFERENCES ${L('#species')} ("species") ${FK}
 )`,
       `CREATE INDEX "idx_session_rig" ON ${E('session')} ("rig")`,
       `CREATE INDEX "idx_session_op_uid" ON ${E('session')} ("op_uid")`,
+      `CREATE INDEX "idx_session_species" ON ${E('session')} ("species")`,
       `COMMENT ON TABLE ${E('session')} IS 'a recording session'`,
       comment(E('session'), 'session', ':int16:session number'),
       comment(E('session'), 'notes', ':varchar(1024):'),
@@ -264,7 +269,7 @@ FOREIGN KEY ("op_uid") REFERENCES ${L('#operator')} ("op_uid") ${FK}
 "subject_id" integer NOT NULL,
 "session" smallint NOT NULL,
 "trial" integer NOT NULL,
-"epoch" timestamp without time zone DEFAULT NULL,
+"epoch" timestamp without time zone,
 PRIMARY KEY ("subject_id", "session", "trial"),
 FOREIGN KEY ("subject_id", "session") REFERENCES ${E('session')} ("subject_id", "session") ${FK},
 FOREIGN KEY ("epoch") REFERENCES ${E('#epoch')} ("epoch") ${FK}

@@ -27,6 +27,22 @@ function lossyKeys(lossy: LossyColumn[]): string[] {
   return lossy.map((l) => `${l.table}.${l.constraint ?? l.index ?? l.column}`).sort();
 }
 
+/**
+ * The corpora were made by DataJoint 2.3.2, which does not yet index foreign keys on
+ * PostgreSQL (#1512, on DataJoint's main branch); a table declared the newer way has those
+ * indexes in addition. Remove them (and their CREATE INDEX lines) to compare with the original.
+ */
+function withoutForeignKeySupportIndexes(p: Pipeline): void {
+  for (const s of p.schemas) {
+    for (const t of s.tables) {
+      const support = t.indexes.filter((i) => !i.unique && t.foreignKeys.some((fk) => JSON.stringify(fk.columns) === JSON.stringify(i.columns))
+        && i.name.startsWith(`idx_${t.name}_`));
+      t.indexes = t.indexes.filter((i) => !support.includes(i));
+      t.postSql = t.postSql.filter((sql) => !support.some((i) => sql === `${i.definition};`));
+    }
+  }
+}
+
 /** Column (and table) comparison of two catalogs of the same pipeline on one backend. */
 function asJson(p: Pipeline, map: Map<string, string>, skip: string[]): unknown {
   return JSON.parse(mapNames(JSON.stringify(comparableCatalog(p, new Map(), skip)), map));
@@ -163,6 +179,49 @@ for (const [source, target] of pairs) {
       } finally {
         await src.cleanup();
         await dst.cleanup();
+        await rm(work, { recursive: true, force: true });
+      }
+    });
+
+    it.skipIf(!corpusPresent(corpus))(`takes the ${corpus} corpus there and back to the original catalog`, async () => {
+      const a = await source.createScratch();
+      const b = await target.createScratch();
+      const c = await source.createScratch();
+      const work = await mkdtemp(path.join(os.tmpdir(), 'dj-ddl-roundtrip-'));
+      try {
+        const restored = await restoreCorpus(corpus, source, a, work);
+        const short = (name: string) => name.slice(name.indexOf('_') + 1);
+        const dbA = await a.connect();
+        const dbB = await b.connect();
+        const dbC = await c.connect();
+        try {
+          const toB = new Map(restored.schemas.map((name) => [name, `${b.prefix}${short(name)}`]));
+          const there = planDdl(await manifestsOf(dbA, restored.schemas), {
+            sourceFamily: source.family, targetFamily: target.family, targetFlavor: target.name === 'mariadb' ? 'mariadb' : 'postgres', rename: toB,
+          });
+          await executePlan(dbB, there);
+          const toC = new Map([...toB.values()].map((name) => [name, `${c.prefix}${short(name)}`]));
+          const back = planDdl(await manifestsOf(dbB, [...toB.values()]), {
+            sourceFamily: target.family, targetFamily: source.family, targetFlavor: source.name === 'mariadb' ? 'mariadb' : 'postgres', rename: toC,
+          });
+          await executePlan(dbC, back);
+          const lossyTables = [...new Set([...there.lossy, ...back.lossy].map((l) => l.table))];
+          const before = await readPipeline(dbA, { schemas: restored.schemas });
+          // An enum type no column uses (left by a declaration that failed half-way) has nothing to carry it.
+          const used = before.schemas.flatMap((s) => s.tables.flatMap((t) => t.columns.map((col) => col.sqlType)));
+          for (const s of before.schemas) s.enumTypes = s.enumTypes.filter((e) => used.some((type) => type.endsWith(`.${e.name}`)));
+          const original = comparableCatalog(before, new Map(), lossyTables);
+          const again = await readPipeline(dbC, { schemas: [...toC.values()] });
+          if (source.family === 'postgres') withoutForeignKeySupportIndexes(again);
+          const toOriginal = new Map(restored.schemas.map((name) => [toC.get(toB.get(name)!)!, name]));
+          expect(comparableCatalog(again, toOriginal, lossyTables)).toEqual(original);
+        } finally {
+          await dbA.close();
+          await dbB.close();
+          await dbC.close();
+        }
+      } finally {
+        for (const s of [a, b, c]) await s.cleanup();
         await rm(work, { recursive: true, force: true });
       }
     });
