@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { connect } from '../../src/db/connect.js';
 import type { Database, Dialect, Family } from '../../src/db/types.js';
 import { isAvailable, type TestServersContext } from './context.js';
+import { waitForPgliteTemplate } from './pglite-template.js';
 import type { ServerInfo } from './servers.js';
 
 export type BackendName = 'mariadb' | 'postgres' | 'pglite';
@@ -130,7 +131,10 @@ async function postgresScratch(server: ServerInfo): Promise<Scratch> {
 async function pgliteScratch(template: string | undefined): Promise<Scratch> {
   const dir = await scratchDir('pglite-');
   // Copying an initialised data directory takes ~0.1 s; initialising one takes seconds.
-  if (template) await cp(template, dir, { recursive: true });
+  if (template) {
+    await waitForPgliteTemplate(template);
+    await cp(template, dir, { recursive: true });
+  }
   const url = `pglite:${dir}`;
   const tracker = new Tracker();
   return {

@@ -245,3 +245,28 @@ export function compareTuples(a: string[], b: string[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return a.length - b.length;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Object store of a corpus
+
+/** The files of a corpus's `store.tar.gz` (a plain ustar archive): relative path → bytes. */
+export function readCorpusStore(name: CorpusName): Map<string, Uint8Array> {
+  const tar = gunzipSync(readFileSync(path.join(CORPUS_DIR, name, 'store.tar.gz')));
+  const files = new Map<string, Uint8Array>();
+  const text = (from: number, length: number): string => {
+    const raw = tar.subarray(from, from + length);
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
+  };
+  for (let at = 0; at + 512 <= tar.length;) {
+    const name = text(at, 100);
+    if (name === '') break;
+    const size = parseInt(text(at + 124, 12).trim() || '0', 8);
+    const type = text(at + 156, 1);
+    const prefix = text(at + 345, 155);
+    const full = (prefix ? `${prefix}/${name}` : name).replace(/^\.\//, '');
+    if (type === '0' || type === '') files.set(full, new Uint8Array(tar.subarray(at + 512, at + 512 + size)));
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}

@@ -1,17 +1,15 @@
 /**
- * vitest globalSetup: start the throwaway MariaDB and PostgreSQL servers and a PGlite template
- * in parallel, provide their coordinates to the test files, and stop and delete everything at
+ * vitest globalSetup: start the throwaway MariaDB and PostgreSQL servers in parallel (and a
+ * PGlite template in the background), provide their coordinates to the test files, and stop and delete everything at
  * the end. A missing server binary skips that backend loudly; with DJ_TEST_REQUIRE_SERVERS=1
  * it fails the run instead.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import type { TestServersContext, Unavailable } from './context.js';
+import { buildPgliteTemplate } from './pglite-template.js';
 import {
   makeRunDir, removeRunDir, ServerUnavailable, startMariadb, startPostgres,
   type RunningServer, type ServerInfo,
@@ -25,33 +23,6 @@ function banner(lines: string[]): void {
   console.warn(`\n${bar}\n${lines.map((l) => `!! ${l}`).join('\n')}\n${bar}\n`);
 }
 
-/**
- * Initialise a PGlite data directory once per run; scratch databases copy it (~0.1 s) instead of
- * running initdb (~3-4 s) each. It runs in a child process because PGlite's initdb is synchronous
- * WebAssembly that would block this event loop, and with it the start-up of the servers.
- */
-async function createPgliteTemplate(dir: string): Promise<string> {
-  const t0 = performance.now();
-  await mkdir(dir, { recursive: true });
-  const entry = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
-  const script = `const { PGlite } = await import(${JSON.stringify(entry)});
-const db = new PGlite({ dataDir: process.argv[1] });
-await db.waitReady;
-await db.close();`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (status, signal) => resolve(status ?? signal ?? 'unknown'));
-  });
-  if (code !== 0) throw new Error(`PGlite initialisation exited with ${code}: ${stderr.trim().slice(-2000)}`);
-  console.log(`[test servers] PGlite template ready in ${Math.round(performance.now() - t0)} ms`);
-  return dir;
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const requireServers = process.env.DJ_TEST_REQUIRE_SERVERS === '1';
   const t0 = performance.now();
@@ -59,11 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A fresh random password per run: nothing secret is ever committed or reused.
   const password = randomBytes(18).toString('base64url');
 
-  const attempts = await Promise.allSettled([
-    startMariadb(runDir, password),
-    startPostgres(runDir, password),
-    createPgliteTemplate(path.join(runDir, 'pglite-template')),
-  ]);
+  // Not awaited: see pglite-template.ts.
+  const template = buildPgliteTemplate(path.join(runDir, 'pglite-template'));
+  const attempts = await Promise.allSettled([startMariadb(runDir, password), startPostgres(runDir, password)]);
   const servers: RunningServer[] = [];
   const scratchRoot = path.join(runDir, 'scratch');
   await mkdir(scratchRoot);
@@ -92,17 +61,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ]);
     if (!(err instanceof ServerUnavailable)) console.warn(err.message);
   });
-  const template = attempts[2] as PromiseSettledResult<string>;
-  if (template.status === 'fulfilled') {
-    context.pgliteTemplate = template.value;
-  } else {
-    const reason = `could not initialise a PGlite database: ${(template.reason as Error).message}`;
-    context.pgliteTemplate = { unavailable: reason };
-    failures.push(`PGlite: ${reason}`);
-    banner([`SKIPPING PGlite tests: ${reason}`]);
-  }
+  context.pgliteTemplate = template.dir;
 
   const teardown = async (): Promise<void> => {
+    template.stop();
     await Promise.allSettled(servers.map((s) => s.stop()));
     await removeRunDir(runDir);
   };

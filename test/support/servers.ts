@@ -65,6 +65,13 @@ function killAndDeleteNow(): void {
   tempDirs.clear();
 }
 
+/** Have the exit clean-up kill this child too (a helper process of the run, not a server). */
+export function registerChild(child: ChildProcess, dir: string): void {
+  if (child.pid === undefined) return;
+  started.set(child.pid, { child, dir });
+  child.once('exit', () => started.delete(child.pid!));
+}
+
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
