@@ -469,10 +469,10 @@ export async function buildFixturePipeline(db: Database, options: FixtureOptions
   };
 }
 
-/** Every file under the fixture's stores with size and SHA-256, sorted by store and path. */
-export async function listStoreFiles(storeRoot: string): Promise<FixtureStoreFile[]> {
+/** Every file under the given stores (default: the fixture's) with size and SHA-256, sorted by store and path. */
+export async function listStoreFiles(storeRoot: string, stores: readonly string[] = FIXTURE_STORES): Promise<FixtureStoreFile[]> {
   const out: FixtureStoreFile[] = [];
-  for (const store of FIXTURE_STORES) {
+  for (const store of stores) {
     const root = path.join(storeRoot, store);
     const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
