@@ -170,7 +170,7 @@ describe('MySQL → PostgreSQL', () => {
         + '"session" smallint NOT NULL,\n'
         // FK columns: the parent's type, its enum type from the parent's schema; no comment.
         + `"rig" ${rigType} NOT NULL,\n`
-        + '"op" uuid DEFAULT NULL,\n'
+        + '"op" uuid,\n'
         + '"started" timestamp(3) NOT NULL,\n'
         + 'PRIMARY KEY ("subject_id", "session"),\n'
         + 'FOREIGN KEY ("subject_id") REFERENCES "lab2"."subject" ("subject_id") ON UPDATE CASCADE ON DELETE RESTRICT,\n'

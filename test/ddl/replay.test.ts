@@ -52,7 +52,7 @@ forEachBackend((backend) => {
     expect(findTable(after, newLab, '#species').comment).toBe(`species kept in ${fx.lab}`);
     // Cross-schema references point into the renamed schema.
     const session = findTable(after, newExp, 'session');
-    expect(session.foreignKeys.map((fk) => fk.refSchema)).toEqual([newLab, newLab, newLab]);
+    expect(session.foreignKeys.map((fk) => fk.refSchema)).toEqual([newLab, newLab, newLab, newLab]);
     if (backend.family === 'postgres') {
       // The enum type of the FK column inherited from the other schema is the renamed schema's.
       expect(session.columns.find((c) => c.name === 'rig')!.sqlType).toMatch(new RegExp(`^"?${newLab}"?\\.enum_`));
