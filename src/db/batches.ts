@@ -8,6 +8,17 @@ import type { RawValue } from './types.js';
 
 export const DEFAULT_BATCH_ROWS = 10_000;
 
+/**
+ * Rows a driver may read ahead of the batch being filled. Small, so that what is held stays
+ * close to one batch (the consumer's) plus this; large enough that pausing and resuming the
+ * socket or cursor costs little.
+ */
+export const READ_AHEAD_ROWS = 1000;
+
+export function readAheadRows(batchRows: number): number {
+  return Math.min(batchRows, READ_AHEAD_ROWS);
+}
+
 export function batchRowsOption(options?: { batchRows?: number }): number {
   const n = options?.batchRows ?? DEFAULT_BATCH_ROWS;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`batchRows must be a positive integer, got ${n}`);

@@ -1,6 +1,6 @@
 /** A Database over one mysql2 connection (callback API: its query streams pause the socket). */
 import type { Connection, QueryError } from 'mysql2';
-import { batchesOf, batchRowsOption } from '../batches.js';
+import { batchesOf, batchRowsOption, readAheadRows } from '../batches.js';
 import type { Database, RawValue } from '../types.js';
 import { BEGIN_CONSISTENT_SNAPSHOT } from './session.js';
 
@@ -48,7 +48,7 @@ export class MysqlDatabase implements Database {
     if (this.broken) throw this.broken;
     // The Readable pauses the socket once `highWaterMark` rows wait unread; leaving early
     // destroys it and mysql2 discards the rest of the result before the next command runs.
-    const rows = this.conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: batchRows });
+    const rows = this.conn.query({ sql, rowsAsArray: true }).stream({ highWaterMark: readAheadRows(batchRows) });
     yield* batchesOf(rows, batchRows);
   }
 

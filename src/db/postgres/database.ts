@@ -1,13 +1,10 @@
 /** A Database over one pg Client; streams through a server-side cursor (pg-query-stream). */
 import type pg from 'pg';
 import QueryStream from 'pg-query-stream';
-import { batchesOf, batchRowsOption } from '../batches.js';
+import { batchesOf, batchRowsOption, readAheadRows } from '../batches.js';
 import type { Database, RawValue } from '../types.js';
 import { BEGIN_CONSISTENT_SNAPSHOT } from './session.js';
 import { PG_TYPES } from './values.js';
-
-/** Rows per cursor fetch: measured faster than 10,000 with pg-query-stream (fewer large allocations). */
-const CURSOR_FETCH_ROWS = 1000;
 
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgres' as const;
@@ -42,8 +39,9 @@ export class PostgresDatabase implements Database {
     const batchRows = batchRowsOption(options);
     if (this.broken) throw this.broken;
     const rows = this.client.query(new QueryStream(sql, [], {
-      batchSize: Math.min(batchRows, CURSOR_FETCH_ROWS),
-      highWaterMark: batchRows,
+      // Rows per cursor fetch: 1,000 measured faster than 10,000 (stack-measurements §4).
+      batchSize: readAheadRows(batchRows),
+      highWaterMark: readAheadRows(batchRows),
       rowMode: 'array',
       types: PG_TYPES,
     }));
