@@ -1,8 +1,13 @@
 /**
  * vitest globalSetup: start the throwaway MariaDB and PostgreSQL servers in parallel (and a
- * PGlite template in the background), provide their coordinates to the test files, and stop and delete everything at
- * the end. A missing server binary skips that backend loudly; with DJ_TEST_REQUIRE_SERVERS=1
- * it fails the run instead.
+ * PGlite template in the background), provide their coordinates to the test files, and stop
+ * and delete everything at the end.
+ *
+ * Environment:
+ * - DJ_TEST_REQUIRE_SERVERS=1   a server that is missing or fails to start fails the run
+ *                               (default: its suites are skipped, with a loud banner)
+ * - DJ_TEST_SERVERS=a,b         which servers to start (default `mariadb,postgres`)
+ * - DJ_TEST_PG_BINDIR=dir       PostgreSQL binaries to use instead of /usr/lib/postgresql/<newest>/bin
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -32,7 +37,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   // Not awaited: see pglite-template.ts.
   const template = buildPgliteTemplate(path.join(runDir, 'pglite-template'));
-  const attempts = await Promise.allSettled([startMariadb(runDir, password), startPostgres(runDir, password)]);
+  // DJ_TEST_SERVERS=mariadb,postgres (the default) names the servers to start; e.g. an empty
+  // value gives a quick run of the tests that need no server.
+  const wanted = (process.env.DJ_TEST_SERVERS ?? 'mariadb,postgres').split(',').map((s) => s.trim());
+  const notWanted = (): Promise<never> =>
+    Promise.reject(new ServerUnavailable(`not started (DJ_TEST_SERVERS=${process.env.DJ_TEST_SERVERS ?? ''})`));
+  const attempts = await Promise.allSettled([
+    wanted.includes('mariadb') ? startMariadb(runDir, password) : notWanted(),
+    wanted.includes('postgres') ? startPostgres(runDir, password) : notWanted(),
+  ]);
   const servers: RunningServer[] = [];
   const scratchRoot = path.join(runDir, 'scratch');
   await mkdir(scratchRoot);
@@ -55,9 +68,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     context[kind] = { unavailable: reason } satisfies Unavailable;
     failures.push(`${LABEL[kind]}: ${reason}`);
     banner([
-      `SKIPPING ${LABEL[kind]} tests: ${reason.split('\n')[0]}`,
-      err instanceof ServerUnavailable ? `install ${INSTALL_HINT[kind]} to run them` : 'see the log above',
-      'set DJ_TEST_REQUIRE_SERVERS=1 to make this an error',
+      `${requireServers ? 'MISSING' : 'SKIPPING'} ${LABEL[kind]} tests: ${reason.split('\n')[0]}`,
+      err instanceof ServerUnavailable ? `install ${INSTALL_HINT[kind]} (and leave DJ_TEST_SERVERS unset) to run them` : 'see the log above',
+      requireServers ? 'DJ_TEST_REQUIRE_SERVERS=1: the run fails' : 'set DJ_TEST_REQUIRE_SERVERS=1 to make this an error',
     ]);
     if (!(err instanceof ServerUnavailable)) console.warn(err.message);
   });
