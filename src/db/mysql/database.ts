@@ -11,6 +11,7 @@ export class MysqlDatabase implements Database {
   /** A fatal error the connection reported between queries (server gone, …). */
   private broken: Error | undefined;
 
+  // `conn` is read by src/import/load/driver.ts for bulk loads (no interface member for streams yet): keep the name.
   constructor(private readonly conn: Connection, readonly displayUrl: string) {
     // mysql2 emits fatal errors that happen while idle; without a listener they would crash the process.
     conn.on('error', (err: Error) => {

@@ -17,6 +17,7 @@ export class PgliteDatabase implements Database {
   /** Transaction state as set through this object; see inTransaction(). */
   private transactionOpen = false;
 
+  // `pg` is read by src/import/load/driver.ts for bulk loads (no interface member for streams yet): keep the name.
   constructor(
     private readonly pg: PGlite,
     readonly displayUrl: string,

@@ -11,6 +11,7 @@ export class PostgresDatabase implements Database {
   readonly family = 'postgres' as const;
   private broken: Error | undefined;
 
+  // `client` is read by src/import/load/driver.ts for bulk loads (no interface member for streams yet): keep the name.
   constructor(private readonly client: pg.Client, readonly displayUrl: string, readonly databaseName: string) {
     // pg emits errors that happen while idle (server shut down, …); unhandled they would crash the process.
     client.on('error', (err: Error) => {
