@@ -7,6 +7,10 @@
  *
  * All content is computed from fixed formulas, tokens and timestamps, so seeding an empty
  * database twice gives identical rows and identical store files.
+ *
+ * Known DataJoint 2.3.2 limitation (its bug, not the demo's): on PostgreSQL, DataJoint cannot
+ * fetch in-table `<attach>` values (psycopg2 returns bytea as memoryview); the stored bytes are
+ * exactly what DataJoint writes, and MariaDB reads them fine.
  */
 import path from 'node:path';
 import type { Database } from '../db/types.js';
