@@ -45,7 +45,7 @@ class VerifyingStream extends Transform {
   private readonly hash = createHash('sha1');
   private seen = 0;
 
-  constructor(private readonly type: ObjectType, private readonly size: number, private readonly oid: string, private readonly where: string) {
+  constructor(type: ObjectType, private readonly size: number, private readonly oid: string, private readonly where: string) {
     super();
     this.hash.update(objectHeader(type, size));
   }
