@@ -7,6 +7,7 @@
  */
 import type { SchemaManifest, TableManifest } from '../snapshot/manifest.js';
 import { DdlError } from './errors.js';
+import { assertFragment } from './sql/guard.js';
 import { qualifyMysqlCreateTable, type RenameMap } from './sql/names.js';
 import { qualifiedName, quoteIdent } from './sql/quote.js';
 import type { TablePlan } from './types.js';
@@ -46,7 +47,7 @@ export function replayMysqlTable(s: SchemaManifest, t: TableManifest, target: st
     schema: target,
     name: t.name,
     sourceSchema: s.name,
-    create: [qualifyMysqlCreateTable(t.createSql, target, rename)],
+    create: [qualifyMysqlCreateTable(assertFragment(t.createSql, 'mysql', `createSql of ${s.name}.${t.name}`), target, rename)],
     afterLoad,
     columns: t.columns.map((c) => ({
       name: c.name, sqlType: c.sqlType, kind: c.kind,

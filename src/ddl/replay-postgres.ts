@@ -9,6 +9,7 @@ import type { SchemaManifest, TableManifest } from '../snapshot/manifest.js';
 import { tableConstraints } from './constraints.js';
 import { DdlError } from './errors.js';
 import { postgresCreateIndex, postgresTableStatements, type PgColumnModel, type PgTableModel } from './postgres-emit.js';
+import { assertFragment } from './sql/guard.js';
 import { parseQualifiedName, renameInSql, type RenameMap } from './sql/names.js';
 import { qualifiedName, quoteIdent, stringLiteral } from './sql/quote.js';
 import { isPunct, isWord, significant, tokenize } from './sql/tokens.js';
@@ -59,11 +60,12 @@ export function replayPostgresTable(s: SchemaManifest, t: TableManifest, target:
   const afterLoad: string[] = [];
   /** column → its serial sequence as SQL text (after renaming) */
   const sequenceByColumn = new Map<string, string>();
+  const where = (what: string) => `${what} of ${s.name}.${t.name}`;
   const columns: PgColumnModel[] = t.columns.map((c) => {
-    const renamedDefault = c.default === null ? null : renameInSql(c.default, 'postgres', rename);
+    const renamedDefault = c.default === null ? null : renameInSql(assertFragment(c.default, 'postgres', where(`default of ${c.name}`)), 'postgres', rename);
     const col: PgColumnModel = {
       name: c.name,
-      sqlType: renameInSql(c.sqlType, 'postgres', rename),
+      sqlType: renameInSql(assertFragment(c.sqlType, 'postgres', where(`type of ${c.name}`)), 'postgres', rename),
       collation: c.collation,
       nullable: c.nullable,
       defaultSql: null,
@@ -95,7 +97,13 @@ export function replayPostgresTable(s: SchemaManifest, t: TableManifest, target:
     afterLoad.push(`SELECT setval(${stringLiteral(seqName, 'postgres')}, ${seq.lastValue}, true)`);
   }
   const indexes = t.indexes.map((i) => {
-    if (i.definition) return renameInSql(i.definition.replace(/;\s*$/, ''), 'postgres', rename);
+    if (i.definition) {
+      const definition = assertFragment(i.definition.replace(/;\s*$/, ''), 'postgres', where(`index ${i.name}`));
+      if (!/^\s*CREATE\s+(UNIQUE\s+)?INDEX\s/i.test(definition)) {
+        throw new DdlError('manifest_invalid', `Index ${i.name} of ${s.name}.${t.name} has a definition that is not CREATE INDEX: ${JSON.stringify(definition.slice(0, 80))}.`, { schema: s.name, table: t.name, index: i.name });
+      }
+      return renameInSql(definition, 'postgres', rename);
+    }
     if (i.columns.some((c) => c === null)) {
       throw new DdlError('manifest_invalid', `Index ${i.name} of ${s.name}.${t.name} has an expression but no definition.`, { schema: s.name, table: t.name, index: i.name });
     }
@@ -107,7 +115,7 @@ export function replayPostgresTable(s: SchemaManifest, t: TableManifest, target:
     columns,
     primaryKey: t.primaryKey,
     foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, refSchema: rename.get(fk.refSchema) ?? fk.refSchema })),
-    constraints: tableConstraints(t.createSql, 'postgres', rename).map((c) => c.sql),
+    constraints: tableConstraints(assertFragment(t.createSql, 'postgres', where('createSql')), 'postgres', rename).map((c) => c.sql),
     before,
     indexes,
     comment: t.comment ? t.comment : null,

@@ -170,3 +170,23 @@ describe('PostgreSQL → PostgreSQL', () => {
     expect(plan.tables[1].afterLoad).toEqual([`SELECT setval('"L2"."subject_n_seq"', 7, true)`]);
   });
 });
+
+describe('SQL text from the snapshot', () => {
+  const opts = (family: 'mysql' | 'postgres') => ({ sourceFamily: family, targetFamily: family, rename: new Map<string, string>() });
+
+  it('must be a single fragment: a crafted manifest cannot append statements', () => {
+    const my1 = [schema('a', [table('t', [my('id', 'int')], { createSql: 'CREATE TABLE `t` (`id` int); DROP DATABASE `mysql`' })])];
+    expectError(() => planDdl(my1, opts('mysql')), 'manifest_invalid', /more than one SQL statement/);
+    const my2 = [schema('a', [table('t', [my('id', 'int')], { createSql: 'CREATE TABLE `t` (`id` int) /*!50000 ; DROP DATABASE `mysql` */' })])];
+    expectError(() => planDdl(my2, opts('mysql')), 'manifest_invalid', /more than one SQL statement/);
+    // A semicolon inside a string or a comment is fine.
+    const my3 = [schema('a', [table('t', [my('id', 'int')], { createSql: "CREATE TABLE `t` (`id` int COMMENT 'a;b' /* c;d */)" })])];
+    expect(planDdl(my3, opts('mysql')).tables[0].create[0]).toBe("CREATE TABLE `a`.`t` (`id` int COMMENT 'a;b' /* c;d */)");
+    const pg1 = [schema('a', [table('t', [pg('id', 'integer); DROP SCHEMA public CASCADE; --')])])];
+    expectError(() => planDdl(pg1, opts('postgres')), 'manifest_invalid', /more than one SQL statement/);
+    const pg2 = [schema('a', [table('t', [pg('id', 'integer', { default: '(1' })])])];
+    expectError(() => planDdl(pg2, opts('postgres')), 'manifest_invalid', /unbalanced parentheses/);
+    const pg3 = [schema('a', [table('t', [pg('id', 'integer')], { indexes: [{ name: 'i', unique: false, columns: ['id'], definition: 'DROP SCHEMA public' }] })])];
+    expectError(() => planDdl(pg3, opts('postgres')), 'manifest_invalid', /not CREATE INDEX/);
+  });
+});
