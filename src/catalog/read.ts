@@ -145,8 +145,7 @@ export async function readPipeline(db: Database, options: ReadOptions = {}): Pro
   }))));
   const rank = new Map(order.map((n, i) => [`${n.schema}.${n.name}`, i]));
   for (const s of schemas) s.tables.sort((a, b) => rank.get(`${a.schema}.${a.name}`)! - rank.get(`${b.schema}.${b.name}`)!);
-  // Schemas in the order their first table appears, so referenced schemas come first.
-  schemas.sort((a, b) => firstRank(a, rank) - firstRank(b, rank));
+  orderSchemas(schemas, rank);
 
   const selectedSet = new Set(selected);
   for (const s of schemas) for (const t of s.tables) for (const fk of t.foreignKeys) {
@@ -155,6 +154,28 @@ export async function readPipeline(db: Database, options: ReadOptions = {}): Pro
     }
   }
   return { family: db.family, schemas, skipped, warnings };
+}
+
+/**
+ * Schemas so that a schema comes after every schema its tables reference (ties by name). Schemas
+ * that reference each other both ways keep the order of their first table.
+ */
+function orderSchemas(schemas: Schema[], rank: Map<string, number>): void {
+  const names = new Set(schemas.map((s) => s.name));
+  const deps = new Map(schemas.map((s) => [s.name, new Set(s.tables.flatMap((t) => t.foreignKeys.map((fk) => fk.refSchema))
+    .filter((r) => r !== s.name && names.has(r)))]));
+  const ordered: Schema[] = [];
+  const remaining = [...schemas].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  while (remaining.length) {
+    const placed = new Set(ordered.map((s) => s.name));
+    let i = remaining.findIndex((s) => [...deps.get(s.name)!].every((d) => placed.has(d)));
+    if (i < 0) {
+      // a cycle between schemas: take the one whose first table comes first in table order
+      i = remaining.reduce((best, s, j) => (firstRank(s, rank) < firstRank(remaining[best], rank) ? j : best), 0);
+    }
+    ordered.push(remaining.splice(i, 1)[0]);
+  }
+  schemas.splice(0, schemas.length, ...ordered);
 }
 
 function firstRank(s: Schema, rank: Map<string, number>): number {

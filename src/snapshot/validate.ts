@@ -23,7 +23,8 @@ let validators: Record<ManifestKind, ValidateFunction> | null = null;
 
 function load(): Record<ManifestKind, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  // strictRequired off: the object schema's oneOf names properties defined one level up.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
   const dir = schemasDir();
   const compile = (file: string) => ajv.compile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as object);
   validators = {
