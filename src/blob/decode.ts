@@ -343,8 +343,11 @@ class Reader {
     }
   }
 
-  /** ndim + shape; returns the shape and its element count, checked against `minBytesPerElement`. */
-  dims(what: string, minBytesPerElement: number): { shape: number[]; n: number } {
+  /** Element count of the shape `dims` read last (a field, to keep the hot path allocation-free). */
+  dimsCount = 0;
+
+  /** ndim + shape; returns the shape (its element count in `dimsCount`), checked against `minBytesPerElement`. */
+  dims(what: string, minBytesPerElement: number): number[] {
     const ndim = this.count('ndim', this.lenSize);
     const shape = new Array<number>(ndim);
     for (let k = 0; k < ndim; k++) shape[k] = this.len('dimension');
@@ -360,13 +363,15 @@ class Reader {
     } else {
       n = 0;
     }
-    return { shape, n };
+    this.dimsCount = n;
+    return shape;
   }
 
   array(depth: number): NumericArray | ObjectArray {
     const at = this.pos - 1;
     // every element takes at least 1 byte; the exact size is checked once the type id is known
-    const { shape, n } = this.dims('array', 1);
+    const shape = this.dims('array', 1);
+    const n = this.dimsCount;
     const typeId = this.u32('array type id');
     const isComplex = this.u32('array complex flag');
     const dtype = dtypeOfTypeId(typeId);
@@ -427,7 +432,8 @@ class Reader {
   }
 
   struct(depth: number): StructArray {
-    const { shape, n } = this.dims('struct', 0);
+    const shape = this.dims('struct', 0);
+    const n = this.dimsCount;
     const nFields = this.u32('struct field count');
     const fields = this.names(nFields, 'struct field name');
     if (nFields === 0 && n > MAX_EMPTY_STRUCT_ELEMENTS) {
@@ -463,7 +469,8 @@ class Reader {
   }
 
   cell(depth: number): CellArray {
-    const { shape, n } = this.dims('cell', this.lenSize + 1);
+    const shape = this.dims('cell', this.lenSize + 1);
+    const n = this.dimsCount;
     const items = new Array<BlobValue>(n);
     for (let i = 0; i < n; i++) items[i] = this.sub(depth + 1);
     return { type: 'cell', shape, order: 'F', items };
