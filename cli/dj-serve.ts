@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { formatBytes, runCli } from '../src/cli/run.js';
-import { EXIT } from '../src/errors/base.js';
+import { EXIT, UsageError } from '../src/errors/base.js';
 import { terminalProgress } from '../src/export/progress.js';
 import { ServeCancelledError } from '../src/serve/errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, serveSnapshot, type ServedSnapshot } from '../src/serve/serve.js';
@@ -14,7 +14,7 @@ const argv = await yargs(hideBin(process.argv))
   .positional('SNAPSHOT', { describe: 'snapshot repository (read at --ref) or plain snapshot directory' })
   .demandCommand(1, 1, 'Give exactly one SNAPSHOT (a snapshot repository or directory).', 'Give exactly one SNAPSHOT (a snapshot repository or directory).')
   .option('ref', { type: 'string', describe: 'git ref of the snapshot to serve: branch, tag or commit (default HEAD)' })
-  .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'TCP port to listen on (0: any free port)' })
+  .option('port', { type: 'string', default: String(DEFAULT_PORT), describe: 'TCP port to listen on (0: any free port)' })
   .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on; anything but loopback lets anyone who can reach it in, without a password' })
   .option('stores', { type: 'string', describe: 'folder for the object stores, one sub-folder per store, kept at exit (default: a temporary folder removed at exit)' })
   .option('json', { type: 'boolean', default: false, describe: 'print one JSON line when serving and one when stopped (no progress output)' })
@@ -25,7 +25,19 @@ const argv = await yargs(hideBin(process.argv))
   ].join('\n\n'))
   .strict()
   .help()
+  .fail((message, error) => {
+    // yargs' own default exit code is 1; bad usage is 2 here, as for every dj-snapshot error.
+    if (error) throw error;
+    process.stderr.write(`error: ${message}\nRun dj-serve --help for the options.\n`);
+    process.exit(EXIT.usage);
+  })
   .parse();
+
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not ${JSON.stringify(text)}.`, { port: text });
+  return port;
+}
 
 const controller = new AbortController();
 let stopSignal: NodeJS.Signals | null = null;
@@ -74,14 +86,15 @@ function readyText(s: ServedSnapshot): string {
 await runCli(argv.json, async () => {
   const showProgress = argv.progress ?? (!argv.json && process.stderr.isTTY);
   const host = argv.host;
+  const port = parsePort(argv.port);
   if (!isLoopback(host)) {
-    process.stderr.write(`warning: dj-serve has NO authentication and no SSL. Listening on ${host} lets anyone who can reach port ${argv.port} of this machine read and change the served database. Use the default --host 127.0.0.1 unless you mean it.\n`);
+    process.stderr.write(`warning: dj-serve has NO authentication and no SSL. Listening on ${host} lets anyone who can reach port ${port} of this machine read and change the served database. Use the default --host 127.0.0.1 unless you mean it.\n`);
   }
   const served = await serveSnapshot({
     snapshot: String(argv._[0]),
     ref: argv.ref,
     host,
-    port: argv.port,
+    port,
     stores: argv.stores,
     signal: controller.signal,
     onProgress: showProgress ? terminalProgress(process.stderr) : undefined,
