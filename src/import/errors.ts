@@ -2,7 +2,7 @@
  * The failures an import reports on purpose. Each names the problem, every file/table/column
  * involved, and what to do; the CLI maps them to exit codes (errors/base.ts).
  */
-import { DjSnapshotError, EXIT, InputError, TargetError, UsageError } from '../errors/base.js';
+import { ConnectionError, DjSnapshotError, EXIT, InputError, TargetError, UsageError } from '../errors/base.js';
 
 function listed(lines: string[], max = 50): string {
   const shown = lines.slice(0, max).map((l) => `  ${l}`).join('\n');
@@ -113,4 +113,27 @@ export class ImportInternalError extends DjSnapshotError {
   constructor(message: string, data: Record<string, unknown> = {}) {
     super('import_internal', message, data, EXIT.internal);
   }
+}
+
+/** Driver codes and messages that mean the connection itself went away. */
+const LOST = /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|PROTOCOL_CONNECTION_LOST|ER_SERVER_SHUTDOWN|ER_CONNECTION_KILLED|57P01|57P02|57P03|08\d\d\d)$/;
+const LOST_MESSAGE = /Connection terminated|connection is closed|Can't add new command when connection is in closed state|server closed the connection|socket hang up/i;
+
+/**
+ * A failure while loading a table, said in terms of what to do: the tables loaded before it
+ * are complete (each loads in one transaction), so the same command with --resume finishes.
+ */
+export function loadFailure(table: string, url: string, cause: unknown): DjSnapshotError {
+  if (cause instanceof DjSnapshotError) return cause;
+  const err = cause as { code?: unknown; message?: unknown };
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const message = typeof err?.message === 'string' ? err.message : String(cause);
+  if ((code && LOST.test(code)) || LOST_MESSAGE.test(message)) {
+    return new ConnectionError(
+      `Lost the connection to ${url} while loading ${table} (${code ?? message}). The tables loaded before it are complete and ${table} was rolled back; run the same command with --resume to finish the import.`,
+      { table, url, driverCode: code, reason: 'lost' });
+  }
+  return new TargetError('load_failed',
+    `${url} refused the rows of ${table}: ${message}${code ? ` (${code})` : ''}. ${table} was rolled back; fix the cause and run the same command with --resume to finish the import.`,
+    { table, url, driverCode: code });
 }

@@ -32,7 +32,7 @@ import { readParquet } from '../parquet/reader.js';
 import type { SchemaManifest, TableManifest } from '../snapshot/manifest.js';
 import type { CValue } from '../values/kinds.js';
 import {
-  ImportInternalError, IncompleteImportError, LossyImportError, ReferencedFromOutsideError, ReplaceNotConfirmedError,
+  ImportInternalError, IncompleteImportError, loadFailure, LossyImportError, ReferencedFromOutsideError, ReplaceNotConfirmedError,
   SchemaExistsError, VerificationFailedError, type TableMismatch,
 } from './errors.js';
 import { bareHash, manifestHash, sameHash } from './hash-text.js';
@@ -268,8 +268,13 @@ async function createLoadVerify(
     }
     progress({ type: 'table-start', schema: t.schema, table: t.name, totalRows: manifest.rows });
     const columns = loadColumns(manifest, target, t);
-    const rows = await loadTable(db, { schema: t.schema, table: t.name, columns, clear }, sourceRows(snap, t, lineageRewrite(manifest, rename)),
-      (n) => progress({ type: 'table-rows', schema: t.schema, table: t.name, rows: n, totalRows: manifest.rows }));
+    let rows: number;
+    try {
+      rows = await loadTable(db, { schema: t.schema, table: t.name, columns, clear }, sourceRows(snap, t, lineageRewrite(manifest, rename)),
+        (n) => progress({ type: 'table-rows', schema: t.schema, table: t.name, rows: n, totalRows: manifest.rows }));
+    } catch (e) {
+      throw loadFailure(`${t.schema}.${t.name}`, db.displayUrl, e);
+    }
     progress({ type: 'table-done', schema: t.schema, table: t.name, rows, seconds: (Date.now() - tableStarted) / 1000 });
     results.push({ ...tableResult(t, { rows, hash: '' }, want, action, lossyTables, tableStarted) });
   }

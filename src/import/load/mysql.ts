@@ -40,6 +40,8 @@ async function* packets(chunks: AsyncIterable<Buffer>, socket: Socket | undefine
   for await (const chunk of chunks) {
     for (let start = 0; start < chunk.length; start += maxPacket) {
       while (socket && !socket.destroyed && socket.writableLength > SOCKET_HIGH_WATER) await waitForDrain(socket);
+      // A connection that is gone takes nothing more: stop reading the snapshot at once.
+      if (socket?.destroyed) throw new Error('Connection terminated while streaming rows (the server closed it)');
       yield start === 0 && chunk.length <= maxPacket ? chunk : chunk.subarray(start, start + maxPacket);
     }
   }
