@@ -219,13 +219,3 @@ function boolSql(v: boolean, target: DefaultTarget): string {
   return target.family === 'postgres' ? (v ? 'TRUE' : 'FALSE') : (v ? '1' : '0');
 }
 
-export function defaultToText(d: DefaultValue): string {
-  switch (d.kind) {
-    case 'null': return 'NULL';
-    case 'bool': return d.value ? 'TRUE' : 'FALSE';
-    case 'literal': return JSON.stringify(d.value);
-    case 'now': return d.fsp ? `CURRENT_TIMESTAMP(${d.fsp})` : 'CURRENT_TIMESTAMP';
-    case 'expression': return d.text;
-  }
-}
-

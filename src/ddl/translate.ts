@@ -125,11 +125,7 @@ export class CrossFamilyPlanner {
     if (t.tier === 'lineage' && isDataJointLineage(t)) return this.lineageTable(s, t, targetSchema);
 
     const columns = t.columns.map((c) => this.resolve(s, t, c));
-    this.keyColumnsFit(s, t, columns);
-    for (const c of columns) this.report(s, t, c);
-    const plannedColumns: PlannedColumn[] = columns.map((c) => ({
-      name: c.source.name, sqlType: c.type.sqlType, kind: c.kind, generated: false, identityAlways: false,
-    }));
+    this.keyColumnsFit(t, columns);
     const foreignKeys = declarationOrder(t).map((fk) => ({
       columns: fk.columns, refSchema: this.targetOf(fk.refSchema), refTable: fk.refTable,
       refColumns: fk.refColumns, onUpdate: fk.onUpdate, onDelete: fk.onDelete,
@@ -138,7 +134,11 @@ export class CrossFamilyPlanner {
     this.constraintsOf(s, t, columns, indexes);
     if (this.target === 'mysql') dropImplicitForeignKeyIndexes(t, indexes);
     if (this.target === 'mysql') this.singleAutoIncrement(t, columns);
-    const afterLoad = this.autoIncrementAfterLoad(s, t, targetSchema, columns);
+    for (const c of columns) this.report(s, t, c);
+    const plannedColumns: PlannedColumn[] = columns.map((c) => ({
+      name: c.source.name, sqlType: c.type.sqlType, kind: c.kind, generated: false, identityAlways: false,
+    }));
+    const afterLoad = this.autoIncrementAfterLoad(t, targetSchema, columns);
 
     if (this.target === 'mysql') {
       const sql = mysqlCreateTable({
@@ -248,7 +248,7 @@ export class CrossFamilyPlanner {
     if (type.problem) out.problems.push(type.problem);
     if (type.condition) out.condition = type.condition;
     this.checkFractionalSeconds(c, out);
-    if (c.autoIncrement) this.autoIncrementColumn(c, out);
+    if (c.autoIncrement) this.autoIncrementColumn(out);
     const clauses = this.mysqlClausesOf(s, t).get(c.name);
     if (clauses?.onUpdate) out.problems.push(`ON UPDATE ${clauses.onUpdate} has no PostgreSQL counterpart; dropped`);
     if (clauses?.generated || c.extra === 'generated stored' || /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(c.extra)) {
@@ -256,11 +256,11 @@ export class CrossFamilyPlanner {
     } else if (!fixedDefault) {
       this.applyDefault(s, t, c, out);
     }
-    out.comment = this.attributeComment(s, t, c, inherited);
+    out.comment = this.attributeComment(t, c, inherited);
     return out;
   }
 
-  private attributeComment(s: SchemaManifest, t: TableManifest, c: Column, inherited: boolean): string | null {
+  private attributeComment(t: TableManifest, c: Column, inherited: boolean): string | null {
     if (c.name === '_singleton' && c.hidden) return SINGLETON_COMMENT;
     if (!c.comment) return null;
     if (inherited) {
@@ -320,7 +320,7 @@ export class CrossFamilyPlanner {
     out.condition = { kind: 'fractional-seconds', digits: out.type.fsp };
   }
 
-  private autoIncrementColumn(c: Column, out: TColumn): void {
+  private autoIncrementColumn(out: TColumn): void {
     const integer = ['tinyint', 'smallint', 'int', 'integer', 'bigint'].includes(out.type.dataType);
     if (!integer) {
       out.problems.push(`an auto-increment column whose target type ${out.type.sqlType} cannot generate values; declared without it`);
@@ -359,7 +359,7 @@ export class CrossFamilyPlanner {
    * MySQL keys cannot hold TEXT/BLOB columns; a PostgreSQL text/bytea key column becomes a
    * bounded varchar/varbinary (values longer than that do not fit).
    */
-  private keyColumnsFit(s: SchemaManifest, t: TableManifest, columns: TColumn[]): void {
+  private keyColumnsFit(t: TableManifest, columns: TColumn[]): void {
     if (this.target !== 'mysql') return;
     const keyed = new Set<string>(t.primaryKey);
     for (const fk of t.foreignKeys) fk.columns.forEach((x) => keyed.add(x));
@@ -517,7 +517,7 @@ export class CrossFamilyPlanner {
     return { schema: targetSchema, name: t.name, sourceSchema: s.name, create: statements, afterLoad: [], columns };
   }
 
-  private autoIncrementAfterLoad(s: SchemaManifest, t: TableManifest, targetSchema: string, columns: TColumn[]): string[] {
+  private autoIncrementAfterLoad(t: TableManifest, targetSchema: string, columns: TColumn[]): string[] {
     const out: string[] = [];
     for (const c of columns) {
       if (!c.autoIncrement) continue;

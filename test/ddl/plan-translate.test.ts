@@ -376,6 +376,7 @@ describe('PostgreSQL → MySQL', () => {
       pg('h', 'numeric(12,4)'),
       pg('i', 'time(3) without time zone', { dataType: 'time without time zone' }),
       pg('j', 'bytea', { nullable: true }),
+      pg('k', 'bigint', { extra: 'identity by default' }),
     ], {
       primaryKey: ['id', 'g'],
       sequences: [{ column: 'id', name: 'native_id_seq', lastValue: '41' }],
@@ -383,14 +384,16 @@ describe('PostgreSQL → MySQL', () => {
     });
     const p = plan([schema('lab', [t])], 'postgres', 'mysql');
     expect(p.tables[0].columns.map((c) => c.sqlType)).toEqual([
-      'int', 'tinyint', 'binary(16)', 'decimal(65,30)', 'datetime(6)', 'longtext', 'longtext', 'varchar(255)', 'decimal(12,4)', 'time(3)', 'longblob',
+      'int', 'tinyint', 'binary(16)', 'decimal(65,30)', 'datetime(6)', 'longtext', 'longtext', 'varchar(255)', 'decimal(12,4)', 'time(3)', 'longblob', 'bigint',
     ]);
     const by = new Map(p.lossy.map((l) => [l.constraint ?? l.column, l]));
-    expect([...by.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'g', 'id', 'pos'].sort());
+    expect([...by.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'g', 'id', 'k', 'pos'].sort());
+    expect(by.get('k')!.problem).toMatch(/one AUTO_INCREMENT column per table, leading a key; declared without it/);
     expect(by.get('g')!.condition).toEqual({ kind: 'max-length', length: 255 });
     expect(by.get('id')!.problem).toMatch(/AUTO_INCREMENT/);
     const sql = p.tables[0].create[0];
     expect(sql).toContain('`id` int NOT NULL AUTO_INCREMENT,');
+    expect(sql).toContain('`k` bigint NOT NULL,');
     // A UNIQUE constraint is DataJoint's unique index.
     expect(sql).toContain('unique index (`a`,`b`)');
     expect(p.tables[0].afterLoad).toEqual(['ALTER TABLE `lab`.`native` AUTO_INCREMENT = 42']);
