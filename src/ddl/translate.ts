@@ -48,8 +48,20 @@ interface TColumn {
   defaultSql: string | null;
   comment: string | null;
   autoIncrement: boolean;
-  problems: string[];
+  /** what cannot be carried exactly; a problem with a condition depends on the values only */
+  problems: Problem[];
+}
+
+interface Problem {
+  text: string;
   condition?: ValueCondition;
+}
+
+/** The condition of a column's problems: only when every problem depends on the values, and on the same check. */
+function overallCondition(problems: Problem[]): ValueCondition | undefined {
+  const first = problems[0]?.condition;
+  if (!first) return undefined;
+  return problems.every((p) => p.condition && JSON.stringify(p.condition) === JSON.stringify(first)) ? first : undefined;
 }
 
 interface SourceTable {
@@ -215,9 +227,10 @@ export class CrossFamilyPlanner {
     const out: TColumn = {
       source: c, inherited: true, type, djType, kind: this.kindOn(djType, type), nullable: c.nullable,
       defaultSql: null, comment, autoIncrement: false,
-      problems: parent.problems.length ? [`takes its type from ${parentName}, which cannot be carried exactly`] : [],
+      problems: parent.problems.length
+        ? [{ text: `takes its type from ${parentName}, which cannot be carried exactly`, condition: overallCondition(parent.problems) }]
+        : [],
     };
-    if (parent.condition) out.condition = parent.condition;
     this.applyDefault(s, t, c, out);
     return out;
   }
@@ -245,14 +258,13 @@ export class CrossFamilyPlanner {
       source: c, inherited, type, djType: c.djType, kind: this.kindOn(c.djType, type), nullable: c.nullable,
       defaultSql, comment: null, autoIncrement: false, problems: [],
     };
-    if (type.problem) out.problems.push(type.problem);
-    if (type.condition) out.condition = type.condition;
+    if (type.problem) out.problems.push({ text: type.problem, condition: type.condition });
     this.checkFractionalSeconds(c, out);
     if (c.autoIncrement) this.autoIncrementColumn(out);
     const clauses = this.mysqlClausesOf(s, t).get(c.name);
-    if (clauses?.onUpdate) out.problems.push(`ON UPDATE ${clauses.onUpdate} has no PostgreSQL counterpart; dropped`);
+    if (clauses?.onUpdate) out.problems.push({ text: `ON UPDATE ${clauses.onUpdate} has no PostgreSQL counterpart; dropped` });
     if (clauses?.generated || c.extra === 'generated stored' || /\b(VIRTUAL|STORED|PERSISTENT) GENERATED\b/i.test(c.extra)) {
-      out.problems.push('a generated column; its expression is not translated, declared as a plain column holding the values');
+      out.problems.push({ text: 'a generated column; its expression is not translated, declared as a plain column holding the values' });
     } else if (!fixedDefault) {
       this.applyDefault(s, t, c, out);
     }
@@ -285,7 +297,7 @@ export class CrossFamilyPlanner {
     const { sql, problem } = renderDefault(d, {
       family: this.target, kind: out.kind, fsp: out.type.fsp, textLike: out.type.textLike, flavor: this.options.targetFlavor,
     });
-    if (problem) out.problems.push(problem);
+    if (problem) out.problems.push({ text: problem });
     out.defaultSql = sql;
   }
 
@@ -315,21 +327,25 @@ export class CrossFamilyPlanner {
   private checkFractionalSeconds(c: Column, out: TColumn): void {
     if (out.type.fsp === undefined || (c.kind !== 'datetime' && c.kind !== 'time')) return;
     const sourceFsp = c.fsp ?? (this.source === 'postgres' ? 6 : 0);
-    if (out.type.fsp >= sourceFsp || out.condition) return;
-    out.problems.push(`${familyName(this.source)} keeps ${sourceFsp} fractional-second digits, ${out.type.sqlType} on ${familyName(this.target)} keeps ${out.type.fsp}: finer values are rounded`);
-    out.condition = { kind: 'fractional-seconds', digits: out.type.fsp };
+    if (out.type.fsp >= sourceFsp) return;
+    out.problems.push({
+      text: `${familyName(this.source)} keeps ${sourceFsp} fractional-second digits, ${out.type.sqlType} on ${familyName(this.target)} keeps ${out.type.fsp}: finer values are rounded`,
+      condition: { kind: 'fractional-seconds', digits: out.type.fsp },
+    });
   }
 
   private autoIncrementColumn(out: TColumn): void {
     const integer = ['tinyint', 'smallint', 'int', 'integer', 'bigint'].includes(out.type.dataType);
     if (!integer) {
-      out.problems.push(`an auto-increment column whose target type ${out.type.sqlType} cannot generate values; declared without it`);
+      out.problems.push({ text: `an auto-increment column whose target type ${out.type.sqlType} cannot generate values; declared without it` });
       return;
     }
     out.autoIncrement = true;
-    out.problems.push(this.target === 'postgres'
-      ? 'auto_increment: DataJoint declares no auto-increment on PostgreSQL; declared as an identity column'
-      : 'a sequence-backed column: declared AUTO_INCREMENT on MySQL');
+    out.problems.push({
+      text: this.target === 'postgres'
+        ? 'auto_increment: DataJoint declares no auto-increment on PostgreSQL; declared as an identity column'
+        : 'a sequence-backed column: declared AUTO_INCREMENT on MySQL',
+    });
   }
 
   private enumLabels(s: SchemaManifest, c: Column): string[] | null {
@@ -369,21 +385,24 @@ export class CrossFamilyPlanner {
       const bytes = c.kind === 'bytes';
       c.type = { sqlType: bytes ? 'varbinary(255)' : 'varchar(255)', dataType: bytes ? 'varbinary' : 'varchar' };
       c.kind = this.kindOn(c.djType, c.type);
-      c.problems.push(`a key column: MySQL cannot key ${bytes ? 'BLOB' : 'TEXT'} columns; declared as ${c.type.sqlType}, longer values do not fit`);
-      c.condition = { kind: 'max-length', length: 255 };
+      c.problems.push({
+        text: `a key column: MySQL cannot key ${bytes ? 'BLOB' : 'TEXT'} columns; declared as ${c.type.sqlType}, longer values do not fit`,
+        condition: { kind: 'max-length', length: 255 },
+      });
     }
   }
 
   private report(s: SchemaManifest, t: TableManifest, c: TColumn): void {
     if (c.kind !== c.source.kind && !c.problems.length) {
-      c.problems.push(`values change kind from ${c.source.kind} to ${c.kind}`);
+      c.problems.push({ text: `values change kind from ${c.source.kind} to ${c.kind}` });
     }
     if (!c.problems.length) return;
     const k = key(s.name, t.name, c.source.name);
     if (this.reported.has(k)) return;
     this.reported.add(k);
-    const entry: LossyColumn = { schema: s.name, table: t.name, column: c.source.name, problem: c.problems.join('; ') };
-    if (c.condition) entry.condition = c.condition;
+    const entry: LossyColumn = { schema: s.name, table: t.name, column: c.source.name, problem: c.problems.map((p) => p.text).join('; ') };
+    const condition = overallCondition(c.problems);
+    if (condition) entry.condition = condition;
     this.lossy.push(entry);
   }
 
@@ -485,7 +504,7 @@ export class CrossFamilyPlanner {
         continue;
       }
       c.autoIncrement = false;
-      c.problems.push('MySQL allows one AUTO_INCREMENT column per table, leading a key; declared without it');
+      c.problems.push({ text: 'MySQL allows one AUTO_INCREMENT column per table, leading a key; declared without it' });
     }
   }
 

@@ -399,6 +399,14 @@ describe('PostgreSQL → MySQL', () => {
     expect(p.tables[0].afterLoad).toEqual(['ALTER TABLE `lab`.`native` AUTO_INCREMENT = 42']);
   });
 
+  it('makes a loss conditional on the values only when every problem of the column is', () => {
+    const t = table('keys', [pg('iv', 'interval'), pg('tx', 'text')], { primaryKey: ['iv', 'tx'] });
+    const p = plan([schema('lab', [t])], 'postgres', 'mysql');
+    expect(p.tables[0].columns.map((c) => c.sqlType)).toEqual(['varchar(255)', 'varchar(255)']);
+    // text → varchar(255) loses only longer values; an interval also changes its type.
+    expect(p.lossy.map((l) => [l.column, l.condition])).toEqual([['iv', undefined], ['tx', { kind: 'max-length', length: 255 }]]);
+  });
+
   it('declares ~lineage with its comments and the singleton as DataJoint does on MySQL', () => {
     const p = plan([schema('lab', [
       table('~lineage', [pg('table_name', 'character varying(64)'), pg('attribute_name', 'character varying(64)'), pg('lineage', 'character varying(255)')], { primaryKey: ['table_name', 'attribute_name'] }),
