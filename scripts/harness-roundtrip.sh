@@ -74,6 +74,13 @@ for corpus in "${corpora[@]}"; do
     DJ_BACKEND=postgres DJ_DATABASE_NAME=xdst DJH_STORE="$W/x-store" "$H/dj.sh" "$H/digest.py" --prefix dj_ > "$W/xdst.json" || true
     compare "$corpus → PostgreSQL (cross-backend, all fields)" "$W/xdst.json" "$C/digest.json"
     compare "$corpus → PostgreSQL (cross-backend, content)" "$W/xdst.json" "$C/digest.json" "primary_key,row_count,foreign_keys,content_hash"
+    # and back: the PostgreSQL copy exported and imported into MariaDB again
+    $EXPORT --db "postgres://postgres@127.0.0.1:$PG_PORT/xdst" --schema 'dj_*' --stores "$W/x-stores.json" --repo "$W/snap-back" --json > "$W/export-back.json"
+    drop_mysql_prefix back_
+    stores "$W/back-store" "$W/back-stores.json"
+    $IMPORT "$W/snap-back" --db "$MY" --prefix dj_=back_ --stores "$W/back-stores.json" --lossy --json > "$W/import-back.json" || echo "back import: exit $?"
+    DJH_STORE="$W/back-store" "$H/dj.sh" "$H/digest.py" --prefix back_ > "$W/back.json" || true
+    compare "$corpus → PostgreSQL → MariaDB (back)" "$W/back.json" "$C/digest.json"
   else
     psql_admin "DROP DATABASE IF EXISTS src WITH (FORCE)"; psql_admin "DROP DATABASE IF EXISTS dst WITH (FORCE)"; psql_admin "CREATE DATABASE dst"
     "$H/load_corpus.sh" "$C" --database src --store "$W/src-store" --drop >/dev/null
@@ -90,6 +97,12 @@ for corpus in "${corpora[@]}"; do
     DJH_STORE="$W/x-store" "$H/dj.sh" "$H/digest.py" --prefix xdst_ > "$W/xdst.json" || true
     compare "$corpus → MariaDB (cross-backend, all fields)" "$W/xdst.json" "$C/digest.json"
     compare "$corpus → MariaDB (cross-backend, content)" "$W/xdst.json" "$C/digest.json" "primary_key,row_count,foreign_keys,content_hash"
+    $EXPORT --db "$MY" --schema 'xdst_*' --stores "$W/x-stores.json" --repo "$W/snap-back" --json > "$W/export-back.json"
+    psql_admin "DROP DATABASE IF EXISTS back WITH (FORCE)"; psql_admin "CREATE DATABASE back"
+    stores "$W/back-store" "$W/back-stores.json"
+    $IMPORT "$W/snap-back" --db "postgres://postgres@127.0.0.1:$PG_PORT/back" --prefix xdst_=dj_ --stores "$W/back-stores.json" --lossy --json > "$W/import-back.json" || echo "back import: exit $?"
+    DJ_BACKEND=postgres DJ_DATABASE_NAME=back DJH_STORE="$W/back-store" "$H/dj.sh" "$H/digest.py" --prefix dj_ > "$W/back.json" || true
+    compare "$corpus → MariaDB → PostgreSQL (back)" "$W/back.json" "$C/digest.json"
   fi
 done
 echo "details: $RT/<corpus>/*.compare.txt"
