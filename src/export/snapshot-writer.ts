@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { listTree, prepareRepository, SnapshotStage, type Identity, type Repo } from '../git/index.js';
-import { readRepoConfig } from '../git/config.js';
+import { readConfig } from '../git/config.js';
 import { currentUser } from './run-record.js';
 
 export interface WriterCommit {
@@ -58,7 +58,7 @@ export class SnapshotWriter {
   }
 
   private identity(): Identity {
-    const config = readRepoConfig(this.repo.gitdir);
+    const config = readConfig(this.repo.gitdir);
     const user = currentUser();
     return {
       name: process.env.GIT_AUTHOR_NAME ?? config.get('user.name') ?? `${user} (dj-export)`,
