@@ -17,6 +17,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('port', { type: 'string', default: String(DEFAULT_PORT), describe: 'TCP port to listen on (0: any free port)' })
   .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on; anything but loopback lets anyone who can reach it in, without a password' })
   .option('stores', { type: 'string', describe: 'folder for the object stores, one sub-folder per store, kept at exit (default: a temporary folder removed at exit)' })
+  .option('cache', { type: 'string', describe: 'folder for a saved empty database that makes later starts faster (default $XDG_CACHE_HOME/dj-snapshot or ~/.cache/dj-snapshot); --no-cache: none' })
   .option('json', { type: 'boolean', default: false, describe: 'print one JSON line when serving and one when stopped (no progress output)' })
   .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a terminal)' })
   .epilog([
@@ -66,7 +67,7 @@ function readyText(s: ServedSnapshot): string {
     `  imported  ${r.schemas.length} schema${r.schemas.length === 1 ? '' : 's'} (${r.schemas.map((x) => x.name).join(', ')}), ${r.tables.length} tables, ${r.rows.toLocaleString('en-US')} rows, ${r.objects.count} objects (${formatBytes(r.objects.bytes)}); verified against the snapshot's hashes`,
     `  hash      ${r.target.pipelineHash}`,
     `  stores    ${s.storesDir}${s.storesTemporary ? ' (temporary, removed at exit)' : ''}`,
-    `  server    ${s.serverVersion.split(' on ')[0]}, listening on ${s.boundHost}:${s.port} (started in ${s.seconds.toFixed(1)} s)`,
+    `  server    ${s.serverVersion.split(' on ')[0]}, listening on ${s.boundHost}:${s.port} (started in ${s.seconds.toFixed(1)} s${s.startedFromCache ? ', empty database from the cache' : ''})`,
     '',
     'DataJoint settings (datajoint.json; any password is accepted):',
     JSON.stringify(s.settings, null, 2),
@@ -96,6 +97,8 @@ await runCli(argv.json, async () => {
     host,
     port,
     stores: argv.stores,
+    // yargs turns --no-cache into false also for a string option.
+    cacheDir: (argv.cache as string | boolean | undefined) === false ? null : argv.cache || undefined,
     signal: controller.signal,
     onProgress: showProgress ? terminalProgress(process.stderr) : undefined,
     onCopyRefused: (sql) => process.stderr.write(`warning: refused a client's COPY FROM STDIN (not supported over the socket): ${sql.replace(/\s+/g, ' ').trim().slice(0, 200)}\n`),
@@ -110,7 +113,7 @@ await runCli(argv.json, async () => {
       ok: true, serving: true, host: served.host, boundHost: served.boundHost, port: served.port, database: served.database,
       user: served.user, url: served.url, settings: served.settings, env: served.env, envLine: served.envLine,
       storesDir: served.storesDir, storesTemporary: served.storesTemporary, exposed: served.exposed,
-      serverVersion: served.serverVersion, seconds: served.seconds,
+      serverVersion: served.serverVersion, seconds: served.seconds, startedFromCache: served.startedFromCache,
       snapshot: r.snapshot, pipelineHash: r.target.pipelineHash, schemas: r.schemas, tables: r.tables.length, rows: r.rows,
       objects: r.objects, warnings: r.warnings,
     }) + '\n');

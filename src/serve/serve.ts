@@ -15,11 +15,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { PgliteDatabase } from '../db/pglite/database.js';
-import { SESSION_SQL } from '../db/pglite/session.js';
-import { initialParsers, installParsers } from '../db/pglite/values.js';
 import { UsageError } from '../errors/base.js';
 import type { ProgressListener } from '../export/progress.js';
 import { importSnapshot, type ImportResult } from '../import/import.js';
@@ -31,6 +28,7 @@ import {
   type DataJointSettings,
 } from './datajoint-settings.js';
 import { ListenError, ServeCancelledError } from './errors.js';
+import { defaultCacheDir, startMemoryPglite } from './pglite-start.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 5432;
@@ -51,6 +49,11 @@ export interface ServeOptions {
   onProgress?: ProgressListener;
   /** A client sent `COPY … FROM STDIN`; it got an error and the server goes on. */
   onCopyRefused?: CopyRefusedListener;
+  /**
+   * Folder for the saved empty PGlite cluster that makes later starts faster (pglite-start.ts);
+   * default `$XDG_CACHE_HOME/dj-snapshot` or `~/.cache/dj-snapshot`; null: no cache.
+   */
+  cacheDir?: string | null;
   /** Abandon the start-up (checked between its steps); the reason names the signal. */
   signal?: AbortSignal;
 }
@@ -75,6 +78,8 @@ export interface ServedSnapshot {
   /** True unless bound to a loopback address: anyone who can reach the port can read and write. */
   exposed: boolean;
   serverVersion: string;
+  /** PGlite started from the cached empty cluster instead of running initdb. */
+  startedFromCache: boolean;
   import: ImportResult;
   /** Seconds from the call to listening. */
   seconds: number;
@@ -125,16 +130,6 @@ async function snapshotStoreNames(snapshot: string, ref: string | undefined): Pr
   }
 }
 
-/** An in-memory PGlite, and the same instance as a Database for the importer. */
-async function openMemoryPglite(): Promise<{ pg: PGlite; db: PgliteDatabase }> {
-  const pg = new PGlite({ parsers: initialParsers() });
-  await pg.waitReady;
-  installParsers(pg);
-  const db = new PgliteDatabase(pg, 'pglite:memory', () => {});
-  await db.execute(SESSION_SQL);
-  return { pg, db };
-}
-
 export async function serveSnapshot(options: ServeOptions): Promise<ServedSnapshot> {
   const started = performance.now();
   const { host: boundHost, port: wantedPort, maxConnections } = checkOptions(options);
@@ -160,7 +155,7 @@ export async function serveSnapshot(options: ServeOptions): Promise<ServedSnapsh
     const stores = fileStores(storesDir, await snapshotStoreNames(options.snapshot, options.ref));
     if (!storesTemporary) await mkdir(storesDir, { recursive: true });
     progress({ type: 'phase', phase: 'starting an in-memory PGlite database' });
-    const opened = await openMemoryPglite();
+    const opened = await startMemoryPglite(options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir);
     pg = opened.pg;
     checkCancelled();
     const imported = await importSnapshot({
@@ -197,6 +192,7 @@ export async function serveSnapshot(options: ServeOptions): Promise<ServedSnapsh
       storesTemporary,
       exposed: !isLoopback(boundHost),
       serverVersion,
+      startedFromCache: opened.fromCache,
       import: imported,
       seconds: (performance.now() - started) / 1000,
       close: () => {

@@ -81,9 +81,9 @@ export interface ChildRun {
 }
 
 /** Run `node <build>/<script> ...args` in `cwd`. */
-export async function spawnBuilt(script: string, args: string[], cwd = repoRoot): Promise<ChildRun> {
+export async function spawnBuilt(script: string, args: string[], cwd = repoRoot, env: Record<string, string> = {}): Promise<ChildRun> {
   const dir = await buildProject();
-  const child = spawn(process.execPath, [path.join(dir, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const child = spawn(process.execPath, [path.join(dir, script), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();

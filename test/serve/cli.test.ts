@@ -8,14 +8,17 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, spawnBuilt, type ChildRun } from '../demo/build.js';
+import { scratchDir } from '../support/backends.js';
 import { makeDemoSnapshot, type DemoSnapshot } from './demo-snapshot.js';
 
 const CLI = path.join('cli', 'dj-serve.js');
 let demo: DemoSnapshot;
+/** The CLI's cache of an empty database goes here, never into the home folder. */
+let cacheHome: string;
 const running: ChildRun[] = [];
 
 beforeAll(async () => {
-  [demo] = await Promise.all([makeDemoSnapshot(), buildProject()]);
+  [demo, , cacheHome] = await Promise.all([makeDemoSnapshot(), buildProject(), scratchDir('serve-cli-cache-')]);
 });
 
 afterEach(() => {
@@ -23,7 +26,7 @@ afterEach(() => {
 });
 
 async function serve(args: string[]): Promise<ChildRun> {
-  const run = await spawnBuilt(CLI, args);
+  const run = await spawnBuilt(CLI, args, undefined, { XDG_CACHE_HOME: cacheHome });
   running.push(run);
   return run;
 }
@@ -52,6 +55,7 @@ describe('dj-serve CLI', () => {
     expect(ready.settings.stores.default).toBe('local');
     expect(ready.envLine).toContain(`DJ_HOST=127.0.0.1 DJ_PORT=${ready.port} DJ_BACKEND=postgresql`);
     expect(existsSync(path.join(ready.storesDir, 'local'))).toBe(true);
+    expect(existsSync(path.join(cacheHome, 'dj-snapshot'))).toBe(true);
 
     const connect = async () => {
       const c = new pg.Client({ host: '127.0.0.1', port: ready.port, user: 'postgres', password: 'unused', database: 'postgres' });
@@ -93,6 +97,8 @@ describe('dj-serve CLI', () => {
     });
     expect(out).toContain(`DJ_HOST=127.0.0.1 DJ_PORT=${port} DJ_BACKEND=postgresql DJ_USER=postgres`);
     expect(out).toMatch(/one database session/);
+    // The first test left the empty database in the cache.
+    expect(out).toContain('empty database from the cache');
     run.child.kill('SIGTERM');
     expect(await run.exit).toEqual({ code: 0, signal: null });
     expect(run.stderr()).toContain('dj-serve: stopped');

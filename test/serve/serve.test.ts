@@ -55,11 +55,14 @@ function refused(port: number): Promise<boolean> {
 
 let demo: DemoSnapshot;
 let served: ServedSnapshot;
+/** Never the home folder's cache. */
+let cacheDir: string;
 const refusals: string[] = [];
 
 beforeAll(async () => {
   demo = await makeDemoSnapshot();
-  served = await serveSnapshot({ snapshot: demo.repo, port: 0, onCopyRefused: (sql) => refusals.push(sql) });
+  cacheDir = await scratchDir('serve-cache-');
+  served = await serveSnapshot({ snapshot: demo.repo, port: 0, cacheDir, onCopyRefused: (sql) => refusals.push(sql) });
 });
 
 afterAll(async () => {
@@ -78,6 +81,8 @@ describe('serveSnapshot on the demo snapshot', () => {
     expect(served.import.tables.every((t) => t.status === 'ok')).toBe(true);
     expect(served.import.target.pipelineHash).toBe(demo.exported.pipelineHash);
     expect(served.serverVersion).toMatch(/^PostgreSQL 18\.\d+ \(PGlite/);
+    // The first start in an empty cache runs initdb and leaves the empty cluster there.
+    expect(served.startedFromCache).toBe(false);
   });
 
   it('answers a pg client: schemas, tables and a row of the demo', async () => {
@@ -218,10 +223,10 @@ describe('serveSnapshot on the demo snapshot', () => {
 
 describe('serveSnapshot start-up failures and close', () => {
   it('refuses bad options before doing anything', async () => {
-    await expect(serveSnapshot({ snapshot: demo.repo, port: 70000 })).rejects.toBeInstanceOf(UsageError);
-    await expect(serveSnapshot({ snapshot: demo.repo, port: -1 })).rejects.toThrow(/--port must be a whole number from 0 to 65535/);
-    await expect(serveSnapshot({ snapshot: demo.repo, host: ' ' })).rejects.toThrow(/--host must not be empty/);
-    await expect(serveSnapshot({ snapshot: path.join(demo.dir, 'no-such-snapshot'), port: 0 })).rejects.toThrow(/does not exist/);
+    await expect(serveSnapshot({ snapshot: demo.repo, port: 70000, cacheDir })).rejects.toBeInstanceOf(UsageError);
+    await expect(serveSnapshot({ snapshot: demo.repo, port: -1, cacheDir })).rejects.toThrow(/--port must be a whole number from 0 to 65535/);
+    await expect(serveSnapshot({ snapshot: demo.repo, host: ' ', cacheDir })).rejects.toThrow(/--host must not be empty/);
+    await expect(serveSnapshot({ snapshot: path.join(demo.dir, 'no-such-snapshot'), port: 0, cacheDir })).rejects.toThrow(/does not exist/);
   });
 
   it('reports a taken port, naming it', async () => {
@@ -231,7 +236,7 @@ describe('serveSnapshot start-up failures and close', () => {
     const stores = path.join(await scratchDir('serve-taken-'), 'stores');
     try {
       const started = performance.now();
-      const attempt = serveSnapshot({ snapshot: demo.repo, port, stores });
+      const attempt = serveSnapshot({ snapshot: demo.repo, port, stores, cacheDir });
       await expect(attempt).rejects.toBeInstanceOf(ListenError);
       await expect(attempt).rejects.toThrow(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
       // Found before the database is started and loaded.
@@ -244,14 +249,17 @@ describe('serveSnapshot start-up failures and close', () => {
 
   it('keeps a given stores folder, serves it again, and closes the port and removes temporary stores', async () => {
     const stores = path.join(await scratchDir('serve-stores-'), 'stores');
-    const first = await serveSnapshot({ snapshot: demo.repo, port: 0, stores });
+    const first = await serveSnapshot({ snapshot: demo.repo, port: 0, stores, cacheDir });
     expect(first.storesTemporary).toBe(false);
+    expect(first.startedFromCache).toBe(true);
+    expect(first.import.target.pipelineHash).toBe(demo.exported.pipelineHash);
     await first.close();
     await first.close();
     expect(await refused(first.port)).toBe(true);
     expect(existsSync(path.join(stores, 'local'))).toBe(true);
     // The identical objects are there already: a second serve accepts them.
-    const second = await serveSnapshot({ snapshot: demo.repo, port: 0, stores });
+    const second = await serveSnapshot({ snapshot: demo.repo, port: 0, stores, cacheDir: null });
+    expect(second.startedFromCache).toBe(false);
     expect(await fileHashes(path.join(stores, 'local'))).toEqual(await fileHashes(path.join(demo.storeRoot, 'local')));
     await second.close();
 
