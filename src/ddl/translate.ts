@@ -6,8 +6,9 @@
  * - foreign-key columns: the parent's target type; on MySQL the parent's comment without its
  *   marker (`:uuid:` kept), on PostgreSQL no comment (declare.py compile_foreign_key);
  * - hidden columns (`_singleton`, `_job_*`) and `~lineage` as DataJoint declares them per backend;
- * - indexes inline on MySQL; on PostgreSQL `CREATE INDEX "idx_<table>_<cols>"` plus an index for
- *   each non-unique foreign key not already served by a left prefix (DataJoint #1512);
+ * - indexes inline on MySQL; on PostgreSQL `CREATE INDEX "idx_<table>_<cols>"` for declared indexes
+ *   only: DataJoint 2.3.2 adds no foreign-key support indexes on PostgreSQL (that came later, #1512),
+ *   and InnoDB's implicit foreign-key indexes of a MySQL source are not carried over;
  * - PostgreSQL enum types `enum_<md5>` created in the table's schema, FK columns using the
  *   parent's type.
  * Native types map to their exact counterpart or are reported as lossy with the closest type.
@@ -144,7 +145,8 @@ export class CrossFamilyPlanner {
     }));
     const indexes = this.indexesOf(s, t, columns);
     this.constraintsOf(s, t, columns, indexes);
-    if (this.target === 'mysql') dropImplicitForeignKeyIndexes(t, indexes);
+    // InnoDB's implicit FK indexes: recreated by InnoDB on MySQL, declared by nobody on PostgreSQL.
+    if (this.target === 'mysql' || this.source === 'mysql') dropImplicitForeignKeyIndexes(t, indexes);
     if (this.target === 'mysql') this.singleAutoIncrement(t, columns);
     for (const c of columns) this.report(s, t, c);
     const plannedColumns: PlannedColumn[] = columns.map((c) => ({
@@ -457,17 +459,6 @@ export class CrossFamilyPlanner {
       statements.push(postgresCreateIndex(schema, t.name, name, cols, unique));
     };
     for (const i of indexes) add(i.columns.map((c) => c.name), i.unique);
-    // Foreign-key support indexes (DataJoint #1512): longest first, skipping any FK whose columns
-    // are a left prefix of the primary key, of another index, or of an index already added.
-    const prefixes: string[][] = [t.primaryKey, ...indexes.map((i) => i.columns.map((c) => c.name))];
-    const isUniqueFk = (fk: ForeignKey) => indexes.some((i) => i.unique && sameList(i.columns.map((c) => c.name), fk.columns));
-    const candidates = t.foreignKeys.filter((fk) => !isUniqueFk(fk)).map((fk) => fk.columns);
-    const ordered = candidates.map((c, n) => ({ c, n })).sort((a, b) => b.c.length - a.c.length || a.n - b.n).map((x) => x.c);
-    for (const cand of ordered) {
-      if (prefixes.some((p) => sameList(p.slice(0, cand.length), cand))) continue;
-      add(cand, false);
-      prefixes.push(cand);
-    }
     return statements;
   }
 

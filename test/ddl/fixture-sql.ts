@@ -207,7 +207,6 @@ FOREIGN KEY ("species") REFERENCES ${L('#species')} ("species") ${FK}
 )`,
       `CREATE UNIQUE INDEX "idx_subject_uid" ON ${L('subject')} ("uid")`,
       `CREATE INDEX "idx_subject_dob_sex" ON ${L('subject')} ("dob", "sex")`,
-      `CREATE INDEX "idx_subject_species" ON ${L('subject')} ("species")`,
       `COMMENT ON TABLE ${L('subject')} IS 'experimental subjects'`,
       ...([
         ['subject_id', ':int32:subject id'], ['sex', ":enum('F','M','U'):"], ['uid', ':uuid:external id'],
@@ -259,9 +258,6 @@ FOREIGN KEY ("rig") REFERENCES ${L('#rig')} ("rig") ${FK},
 FOREIGN KEY ("op_uid") REFERENCES ${L('#operator')} ("op_uid") ${FK},
 FOREIGN KEY ("species") REFERENCES ${L('#species')} ("species") ${FK}
 )`,
-      `CREATE INDEX "idx_session_rig" ON ${E('session')} ("rig")`,
-      `CREATE INDEX "idx_session_op_uid" ON ${E('session')} ("op_uid")`,
-      `CREATE INDEX "idx_session_species" ON ${E('session')} ("species")`,
       `COMMENT ON TABLE ${E('session')} IS 'a recording session'`,
       comment(E('session'), 'session', ':int16:session number'),
       comment(E('session'), 'notes', ':varchar(1024):'),
@@ -274,7 +270,6 @@ PRIMARY KEY ("subject_id", "session", "trial"),
 FOREIGN KEY ("subject_id", "session") REFERENCES ${E('session')} ("subject_id", "session") ${FK},
 FOREIGN KEY ("epoch") REFERENCES ${E('#epoch')} ("epoch") ${FK}
 )`,
-      `CREATE INDEX "idx_session__trial_epoch" ON ${E('session__trial')} ("epoch")`,
       comment(E('session__trial'), 'trial', ':int32:'),
     ],
   };

@@ -3,7 +3,7 @@
  * adapters (reference §1.5, §2.1, §2.4, §5.1): core types and codecs per backend, comments
  * inline (MySQL) or COMMENT ON for attributes only (PostgreSQL), foreign-key columns typed and
  * commented from their parent, hidden columns and `~lineage` as DataJoint declares them,
- * PostgreSQL enum types and index names, FK support indexes (#1512), and the lossy report.
+ * PostgreSQL enum types and index names (no FK support indexes, as in DataJoint 2.3.2), and the lossy report.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -176,8 +176,6 @@ describe('MySQL → PostgreSQL', () => {
         + 'FOREIGN KEY ("subject_id") REFERENCES "lab2"."subject" ("subject_id") ON UPDATE CASCADE ON DELETE RESTRICT,\n'
         + 'FOREIGN KEY ("rig") REFERENCES "lab2"."#rig" ("rig") ON UPDATE CASCADE ON DELETE RESTRICT,\n'
         + 'FOREIGN KEY ("op") REFERENCES "lab2"."#operator" ("op") ON UPDATE CASCADE ON DELETE RESTRICT\n)',
-      'CREATE INDEX "idx_session_rig" ON "exp"."session" ("rig")',
-      'CREATE INDEX "idx_session_op" ON "exp"."session" ("op")',
       'CREATE UNIQUE INDEX "idx_session_started_rig" ON "exp"."session" ("started", "rig")',
       `COMMENT ON TABLE "exp"."session" IS ''`,
       `COMMENT ON COLUMN "exp"."session"."session" IS ':int16:'`,
@@ -189,25 +187,28 @@ describe('MySQL → PostgreSQL', () => {
     expect(p.lossy).toEqual([]);
   });
 
-  it('adds an index for each foreign key no left prefix serves (DataJoint #1512), longest first', () => {
+  it('declares only the declared indexes on PostgreSQL: no FK support indexes (DataJoint 2.3.2), no InnoDB-implicit ones', () => {
     const t = table('t', ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => my(n, 'int', { comment: ':int32:' })), {
       primaryKey: ['a', 'b'],
       foreignKeys: [
-        fk(['a'], 'lab', 'p1'), // served by the primary key
-        fk(['c'], 'lab', 'p2'), // served by the (c, d) FK index added first
+        fk(['a'], 'lab', 'p1'),
+        fk(['c'], 'lab', 'p2'),
         fk(['c', 'd'], 'lab', 'p3'),
-        fk(['e'], 'lab', 'p4'), // a unique FK: its unique index serves it
-        fk(['f'], 'lab', 'p5'), // served by the declared index (f, b)
-        fk(['b'], 'lab', 'p6'), // not a left prefix of the key: needs its own index
+        fk(['e'], 'lab', 'p4'), // a unique FK: its unique index is declared
+        fk(['f'], 'lab', 'p5'),
+        fk(['b'], 'lab', 'p6'), // InnoDB indexed it implicitly: not a declared index
       ],
-      indexes: [{ name: 'e', unique: true, columns: ['e'] }, { name: 'f', unique: false, columns: ['f', 'b'] }],
+      indexes: [
+        { name: 'e', unique: true, columns: ['e'] },
+        { name: 'f', unique: false, columns: ['f', 'b'] },
+        { name: 'b', unique: false, columns: ['b'] },
+        { name: 'c', unique: false, columns: ['c', 'd'] },
+      ],
     });
     const p = plan([schema('lab', [t])], 'mysql', 'postgres');
     expect(p.tables[0].create.filter((s) => s.startsWith('CREATE') && s.includes('INDEX'))).toEqual([
       'CREATE UNIQUE INDEX "idx_t_e" ON "lab"."t" ("e")',
       'CREATE INDEX "idx_t_f_b" ON "lab"."t" ("f", "b")',
-      'CREATE INDEX "idx_t_c_d" ON "lab"."t" ("c", "d")',
-      'CREATE INDEX "idx_t_b" ON "lab"."t" ("b")',
     ]);
   });
 
