@@ -101,8 +101,10 @@ describe('canonicalArrayHash (digest.py canon_array)', () => {
 });
 
 // Real interoperability: NumPy itself reads our files (skipped loudly when python3+numpy are absent).
-const numpyCheck = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
-const haveNumpy = numpyCheck.status === 0;
+// The first python3 with numpy: the one on PATH, or the distribution's (python3-numpy installs there).
+const python = [process.env.DJ_SNAPSHOT_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)
+  .find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0) ?? 'python3';
+const haveNumpy = spawnSync(python, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 if (!haveNumpy) console.warn('\n!!! SKIPPING numpy interoperability checks of .npy output: python3 with numpy not found !!!\n');
 
 describe.skipIf(!haveNumpy)('numpy reads what arrayToNpy writes, and writes the same bytes', () => {
@@ -129,7 +131,7 @@ describe.skipIf(!haveNumpy)('numpy reads what arrayToNpy writes, and writes the 
         'b = io.BytesIO(); np.save(b, e); assert b.getvalue() == open(sys.argv[1], "rb").read(), "bytes differ"',
         'print("ok")',
       ].join('\n');
-      const r = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
+      const r = spawnSync(python, ['-c', script, file], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toBe('ok');
     });
