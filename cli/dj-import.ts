@@ -88,7 +88,7 @@ await runCli(argv.json, async () => {
     `  rows     ${result.rows.toLocaleString('en-US')}`,
     `  objects  ${result.objects.count} (${formatBytes(result.objects.bytes)}), ${result.objects.written} written${result.objects.missing ? `, ${result.objects.missing} missing in the snapshot` : ''}`,
     `  hash     ${result.target.pipelineHash}${result.target.pipelineHash === result.snapshot.pipelineHash ? ' (= snapshot)' : ` (snapshot ${result.snapshot.pipelineHash}${renamed.length ? '; differs by the renaming' : ''})`}`,
-    `  time     ${result.seconds.toFixed(1)} s`,
+    `  time     ${result.seconds.toFixed(1)} s (verify snapshot ${result.phases.verify.toFixed(1)} s, load ${result.phases.load.toFixed(1)} s, objects ${result.phases.objects.toFixed(1)} s, verify target ${result.phases.check.toFixed(1)} s)`,
   ];
   if (result.replaced.length) lines.push(`  replaced ${result.replaced.join(', ')}`);
   if (result.lossyTables.length) lines.push(`  lossy    ${result.lossyTables.join(', ')} (cannot match the snapshot's hashes)`);

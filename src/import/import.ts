@@ -108,6 +108,8 @@ export interface ImportResult {
   replaced: string[];
   warnings: string[];
   seconds: number;
+  /** Seconds per phase: snapshot verification, creating + loading, objects, checking the target. */
+  phases: { verify: number; load: number; objects: number; check: number };
 }
 
 const LINEAGE_TABLE = '~lineage';
@@ -137,8 +139,10 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
   try {
     db = typeof options.db === 'string' ? await connect(options.db, options.password === undefined ? {} : { password: options.password }) : options.db;
     progress({ type: 'phase', phase: `verifying ${files.label}` });
+    const verifyStarted = Date.now();
     const snap = await verifySnapshot(files, workDir, progress);
-    return await importVerified(db, snap, stores, options, progress, started);
+    const phases = { verify: (Date.now() - verifyStarted) / 1000, load: 0, objects: 0, check: 0 };
+    return await importVerified(db, snap, stores, options, progress, started, phases);
   } finally {
     if (ownsDb && db) await db.close().catch(() => undefined);
     await rm(workDir, { recursive: true, force: true });
@@ -147,6 +151,7 @@ export async function importSnapshot(options: ImportOptions): Promise<ImportResu
 
 async function importVerified(
   db: Database, snap: VerifiedSnapshot, stores: StoreConfig, options: ImportOptions, progress: ProgressListener, started: number,
+  phases: ImportResult['phases'],
 ): Promise<ImportResult> {
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -206,7 +211,7 @@ async function importVerified(
 
   const restoreSession = await prepareSession(db);
   try {
-    return await createLoadVerify(db, snap, options, progress, started, {
+    return await createLoadVerify(db, snap, options, progress, started, phases, {
       plan, lossy, manifests, rename, expected, lossyTables, objectTargets, warnings, replaced, resumed, states,
     });
   } finally {
@@ -229,8 +234,10 @@ interface Prepared {
 }
 
 async function createLoadVerify(
-  db: Database, snap: VerifiedSnapshot, options: ImportOptions, progress: ProgressListener, started: number, p: Prepared,
+  db: Database, snap: VerifiedSnapshot, options: ImportOptions, progress: ProgressListener, started: number,
+  phases: ImportResult['phases'], p: Prepared,
 ): Promise<ImportResult> {
+  const loadStarted = Date.now();
   const { plan, lossy, manifests, rename, expected, lossyTables, objectTargets, warnings, replaced, resumed, states } = p;
   progress({ type: 'phase', phase: `creating ${plan.schemas.length} schema${plan.schemas.length === 1 ? '' : 's'} on ${db.displayUrl}` });
   await createAll(db, plan, states, snap);
@@ -281,10 +288,14 @@ async function createLoadVerify(
 
   for (const t of plan.tables) for (const sql of t.afterLoad) await db.execute(sql);
 
+  phases.load = (Date.now() - loadStarted) / 1000;
+  const objectsStarted = Date.now();
   progress({ type: 'phase', phase: `writing ${objectTargets.length} objects` });
   const written = await writeObjects(objectTargets, (done, bytes) => progress({ type: 'objects', done, total: objectTargets.length, bytes }));
 
   // Verify: every table as an export of the target would see it, and every object.
+  phases.objects = (Date.now() - objectsStarted) / 1000;
+  const checkStarted = Date.now();
   progress({ type: 'phase', phase: 'verifying the target' });
   const mismatches: TableMismatch[] = [];
   for (const r of results) {
@@ -300,6 +311,7 @@ async function createLoadVerify(
   if (mismatches.length || objectProblems.length) throw new VerificationFailedError(db.displayUrl, mismatches, objectProblems, results);
 
   for (const s of plan.schemas) await dropMarker(db, s.name);
+  phases.check = (Date.now() - checkStarted) / 1000;
 
   const schemaHashes = plan.schemas.map((s) => ({
     name: s.name,
@@ -325,6 +337,7 @@ async function createLoadVerify(
     replaced,
     warnings,
     seconds: (Date.now() - started) / 1000,
+    phases,
   };
 }
 

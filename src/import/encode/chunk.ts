@@ -8,8 +8,8 @@ export class ChunkWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(initial = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(initial);
+  constructor(private readonly initial = 1 << 20) {
+    this.buf = Buffer.allocUnsafeSlow(initial);
   }
 
   /** Make room for `n` more bytes. */
@@ -50,9 +50,14 @@ export class ChunkWriter {
     return this.pos;
   }
 
-  /** The bytes written so far as a new Buffer (copied: the writer's memory is reused). */
+  /**
+   * The bytes written so far. The writer moves on to fresh memory instead of copying them out:
+   * a chunk is handed to a socket or a Blob and must not change afterwards.
+   */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    const out = this.buf.subarray(0, this.pos);
+    // Back to the usual size: one huge row must not make every later chunk huge.
+    this.buf = Buffer.allocUnsafeSlow(this.initial);
     this.pos = 0;
     return out;
   }

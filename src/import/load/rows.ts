@@ -24,6 +24,8 @@ export interface TableLoad {
   columns: LoadColumn[];
   /** Delete the rows already there first (a partial load being redone), in the same transaction. */
   clear: boolean;
+  /** PostgreSQL/PGlite COPY format: binary where every column has an encoder (default), or text. */
+  format?: 'auto' | 'text';
 }
 
 export type RowBatches = AsyncIterable<readonly (readonly CValue[])[]>;
