@@ -3,7 +3,9 @@
  *   - process: spawn `dj-serve SNAPSHOT --port P` → the port accepts a TCP connection
  *     (also: the process's peak RSS, and SIGINT → exit);
  *   - in-process: serveSnapshot() from the call to listening (create an in-memory PGlite,
- *     import and verify the snapshot, RESET ALL, listen), with the import's share.
+ *     import and verify the snapshot, RESET ALL, listen), with the import's share;
+ * each with the cached empty cluster (the usual case after the first start) and without it
+ * (`--no-cache`: initdb every time, as on the very first start).
  *
  *   npm run bench:serve          # 5 runs of each
  *   npm run bench:serve -- 10    # 10 runs of each
@@ -71,10 +73,12 @@ async function query(port: number): Promise<void> {
 
 interface ProcessRun { listening: number; firstQuery: number; shutdown: number; peakRssMb: number }
 
-async function processRun(snapshot: string): Promise<ProcessRun> {
+async function processRun(snapshot: string, cacheHome: string | null): Promise<ProcessRun> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, snapshot, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = [cli, snapshot, '--port', String(port), ...(cacheHome === null ? ['--no-cache'] : [])];
+  const env = { ...process.env, ...(cacheHome === null ? {} : { XDG_CACHE_HOME: cacheHome }) };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -97,9 +101,9 @@ async function processRun(snapshot: string): Promise<ProcessRun> {
 
 interface InProcessRun { listening: number; importSeconds: number; close: number }
 
-async function inProcessRun(snapshot: string): Promise<InProcessRun> {
+async function inProcessRun(snapshot: string, cacheDir: string | null): Promise<InProcessRun> {
   const started = performance.now();
-  const served = await serveSnapshot({ snapshot, port: 0 });
+  const served = await serveSnapshot({ snapshot, port: 0, cacheDir });
   const listening = (performance.now() - started) / 1000;
   await query(served.port);
   const closing = performance.now();
@@ -127,25 +131,37 @@ async function main(): Promise<void> {
     }
     console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, node ${process.version}, ${RUNS} runs each\n`);
 
-    const proc: ProcessRun[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await processRun(snapshot);
-      proc.push(r);
-      console.log(`process    run ${i + 1}: spawn → listening ${r.listening.toFixed(2)} s, first query answered ${r.firstQuery.toFixed(2)} s, peak RSS ${r.peakRssMb.toFixed(0)} MiB, SIGINT → exit ${r.shutdown.toFixed(2)} s`);
+    const cacheHome = path.join(dir, 'cache-home');
+    const cacheDir = path.join(cacheHome, 'dj-snapshot');
+    // Fill the cache once (not counted): the state after a user's first start.
+    await (await serveSnapshot({ snapshot, port: 0, cacheDir })).close();
+
+    const summary: string[] = [];
+    const medians: number[] = [];
+    for (const cached of [true, false]) {
+      const label = cached ? 'cached cluster' : 'no cache (initdb)';
+      const proc: ProcessRun[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const r = await processRun(snapshot, cached ? cacheHome : null);
+        proc.push(r);
+        console.log(`process,    ${label}, run ${i + 1}: spawn → listening ${r.listening.toFixed(2)} s, first query answered ${r.firstQuery.toFixed(2)} s, peak RSS ${r.peakRssMb.toFixed(0)} MiB, SIGINT → exit ${r.shutdown.toFixed(2)} s`);
+      }
+      const inproc: InProcessRun[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const r = await inProcessRun(snapshot, cached ? cacheDir : null);
+        inproc.push(r);
+        console.log(`in-process, ${label}, run ${i + 1}: create + import + listen ${r.listening.toFixed(2)} s (import and verify ${r.importSeconds.toFixed(2)} s), close ${r.close.toFixed(2)} s`);
+      }
+      summary.push(`${label}:`);
+      summary.push(`  process spawn → port accepting (s)        ${stats(proc.map((r) => r.listening))}`);
+      summary.push(`  process peak RSS (MiB)                    ${stats(proc.map((r) => r.peakRssMb))}`);
+      summary.push(`  in-process create + import + listen (s)   ${stats(inproc.map((r) => r.listening))}`);
+      summary.push(`    of which import and verify (s)          ${stats(inproc.map((r) => r.importSeconds))}`);
+      medians.push([...proc.map((r) => r.listening)].sort((a, b) => a - b)[Math.floor(RUNS / 2)]);
     }
-    const inproc: InProcessRun[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await inProcessRun(snapshot);
-      inproc.push(r);
-      console.log(`in-process run ${i + 1}: create + import + listen ${r.listening.toFixed(2)} s (import and verify ${r.importSeconds.toFixed(2)} s), close ${r.close.toFixed(2)} s`);
-    }
-    console.log('');
-    console.log(`process spawn → port accepting (s)        ${stats(proc.map((r) => r.listening))}`);
-    console.log(`process peak RSS (MiB)                    ${stats(proc.map((r) => r.peakRssMb))}`);
-    console.log(`in-process create + import + listen (s)   ${stats(inproc.map((r) => r.listening))}`);
-    console.log(`  of which import and verify (s)          ${stats(inproc.map((r) => r.importSeconds))}`);
-    const medianSpawn = [...proc.map((r) => r.listening)].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
-    console.log(`\ntarget: spawn → listening under ${TARGET_SECONDS} s: ${medianSpawn < TARGET_SECONDS ? 'met' : 'NOT met'} (median ${medianSpawn.toFixed(2)} s)`);
+    console.log(`\n${summary.join('\n')}`);
+    console.log(`\ntarget: spawn → listening under ${TARGET_SECONDS} s: cached ${medians[0] < TARGET_SECONDS ? 'met' : 'NOT met'} (median ${medians[0].toFixed(2)} s), without cache ${medians[1] < TARGET_SECONDS ? 'met' : 'NOT met'} (median ${medians[1].toFixed(2)} s)`);
+    console.log(`load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
