@@ -23,7 +23,7 @@ import { copyObjects, ObjectCollector, type ObjectEntry } from '../objects/copy.
 import { objectRefOf } from '../objects/references.js';
 import { checkStoreLocations, loadStoreConfig, NO_STORES, type StoreConfig } from '../objects/stores.js';
 import { parseCodec } from '../catalog/types.js';
-import { writeParquet } from '../parquet/writer.js';
+import { ParquetStreamWriter, type ParquetWriteResult } from '../parquet/writer.js';
 import {
   FORMAT_NAME, FORMAT_VERSION, objectLine, schemaManifest, serialize, tableManifest,
   type PipelineManifest, type SchemaManifest, type TableFile,
@@ -52,7 +52,7 @@ export interface ExportOptions {
   /** The command line to record (secrets are masked again here). */
   command?: string[];
   onProgress?: ProgressListener;
-  /** Rows per streamed batch. */
+  /** Rows per streamed batch (default EXPORT_BATCH_ROWS). */
   batchRows?: number;
 }
 
@@ -104,7 +104,7 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
     for (const schema of pipeline.schemas) {
       const tables = [];
       for (const table of schema.tables) {
-        tables.push(await exportTable(db, table, staging, collector, progress, options.batchRows ?? 10_000));
+        tables.push(await exportTable(db, table, staging, collector, progress, options.batchRows ?? EXPORT_BATCH_ROWS));
       }
       const tableHashes = tables.map((t) => ({ name: t.name, hash: t.hash }));
       const manifest = schemaManifest(schema, hashSchema(tableHashes), tables);
@@ -184,6 +184,13 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
   }
 }
 
+/**
+ * Rows read from the database per batch. Rows are handed on one by one, so a batch only sets
+ * how many raw rows are held at once: 1,000 rows of 1 KB blobs kept peak RSS ~60 MB lower than
+ * 10,000 at the same speed.
+ */
+export const EXPORT_BATCH_ROWS = 1000;
+
 /** Split tables into parts beyond this much data so no single file grows without bound. */
 const PART_BYTES = 1024 ** 3;
 
@@ -220,14 +227,19 @@ async function exportTable(
   const hasher = new TableHasher(shapes);
   let rows = 0;
   const sql = selectForExport(db, table);
-
-  async function* batches(): AsyncIterable<CValue[][]> {
+  const filePath = path.join(staging, tableFilePath(table.schema, table.name));
+  await mkdir(path.dirname(filePath), { recursive: true });
+  const writer = new ParquetStreamWriter(filePath, shapes, {
+    partPath: (part) => path.join(staging, tableFilePath(table.schema, table.name, part)), maxBytesPerFile: PART_BYTES,
+  });
+  let written: ParquetWriteResult;
+  try {
+    // One row array for every row: the hasher and the writer copy what they keep.
+    const row: CValue[] = new Array(normalizers.length);
     for await (const raw of db.stream(sql, { batchRows })) {
-      const out: CValue[][] = new Array(raw.length);
       for (let r = 0; r < raw.length; r++) {
         const src = raw[r];
-        const row: CValue[] = new Array(src.length);
-        for (let i = 0; i < src.length; i++) row[i] = normalizers[i](src[i]);
+        for (let i = 0; i < normalizers.length; i++) row[i] = normalizers[i](src[i]);
         for (const { c, i } of refColumns) {
           const v = row[i];
           if (typeof v === 'string') {
@@ -236,21 +248,17 @@ async function exportTable(
           }
         }
         hasher.add(row);
-        out[r] = row;
+        if (writer.append(row)) await writer.ready();
       }
       rows += raw.length;
       progress({ type: 'table-rows', schema: table.schema, table: table.name, rows, totalRows: expected });
-      yield out;
     }
+    written = await writer.finish();
+  } catch (e) {
+    await writer.abort();
+    await hasher.dispose();
+    throw e;
   }
-
-  await mkdir(path.dirname(path.join(staging, tableFilePath(table.schema, table.name))), { recursive: true });
-  const written = await writeParquet(
-    path.join(staging, tableFilePath(table.schema, table.name)),
-    shapes,
-    batches(),
-    { partPath: (part) => path.join(staging, tableFilePath(table.schema, table.name, part)), maxBytesPerFile: PART_BYTES },
-  );
   const parts = written.parts;
   if (rows !== expected) {
     throw new InputError('row_count_changed',

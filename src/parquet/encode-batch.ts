@@ -1,16 +1,16 @@
 /**
- * Canonical rows -> one Arrow RecordBatch, column by column.
+ * Canonical rows -> the Arrow buffers of one batch, column by column.
  *
  * Values go straight into typed arrays (numbers) or one growing byte buffer per variable-width
- * column, so a batch costs its data plus offsets and no per-value objects. The buffers are
- * reused from batch to batch: `toRecordBatch` hands out views that stay valid only until the
- * next `reset`, which is fine because the writer serialises each batch to IPC before that.
+ * column, so a batch costs its data plus offsets and no per-value objects. `take` hands the
+ * filled buffers out (to be transferred to the encoding worker, so they are not copied) and
+ * gives the encoder fresh ones of the same capacity, which after the first batches means no
+ * regrowth. This module needs no Apache Arrow: the encoding thread makes the Arrow objects.
  */
-import * as arrow from 'apache-arrow';
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { formatDecimal, parseDecimal } from './decimal-text.js';
 import { ParquetValueError } from './errors.js';
-import { isWideDecimal } from './schema.js';
+import { isWideDecimal } from './shapes.js';
 
 const TWO_32 = 4294967296;
 const INT64_MIN = -(2n ** 63n);
@@ -29,16 +29,24 @@ function describe(v: CValue): string {
  * more than the cap, and doubling past it would waste up to the cap again in memory.
  */
 class Bytes {
-  buf = Buffer.allocUnsafe(1 << 16);
+  // allocUnsafeSlow: never a slice of Node's shared pool, so the buffer can be transferred.
+  buf = Buffer.allocUnsafeSlow(1 << 16);
   len = 0;
   constructor(private readonly softCap: number) {}
+  /** Hands the current buffer out and starts a fresh one of the same capacity. */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.len);
+    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    this.len = 0;
+    return out;
+  }
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
     const limit = this.softCap + (1 << 16);
     let size = Math.min(this.buf.length * 2, limit);
     if (size < need) size = need <= limit ? limit : need + (need >> 3);
-    const next = Buffer.allocUnsafe(size);
+    const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
@@ -91,11 +99,57 @@ abstract class ColumnEncoder {
 
   protected abstract appendNull(i: number): void;
   protected abstract appendValue(v: CValue, i: number, row: number): number;
-  abstract data(type: arrow.DataType): arrow.Data;
+  /** This column's buffers of the batch so far; the encoder continues with fresh ones. */
+  abstract take(): ColumnBuffers;
 
-  protected nullBitmap(): Uint8Array | undefined {
-    return this.nullCount === 0 ? undefined : this.validity.subarray(0, (this.length + 7) >> 3);
+  /** The validity bitmap (handed out, so replaced), or none when the batch has no NULL. */
+  protected takeNullBitmap(): Uint8Array | undefined {
+    if (this.nullCount === 0) return undefined;
+    const bitmap = this.validity.subarray(0, (this.length + 7) >> 3);
+    this.validity = new Uint8Array(this.validity.length);
+    return bitmap;
   }
+
+  protected buffers(data: ColumnBuffers['data'], valueOffsets?: Int32Array): ColumnBuffers {
+    const out: ColumnBuffers = { length: this.length, nullCount: this.nullCount, data };
+    const nullBitmap = this.takeNullBitmap();
+    if (nullBitmap) out.nullBitmap = nullBitmap;
+    if (valueOffsets) out.valueOffsets = valueOffsets;
+    return out;
+  }
+}
+
+/**
+ * One column of a batch as plain typed arrays (what `arrow.makeData` takes), which a worker
+ * receives by transfer: each array owns its ArrayBuffer.
+ */
+export interface ColumnBuffers {
+  length: number;
+  nullCount: number;
+  nullBitmap?: Uint8Array;
+  /** Values (fixed width), bits (bool), or the concatenated bytes (variable width). */
+  data: Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+  /** Variable width only: length + 1 offsets into `data`. */
+  valueOffsets?: Int32Array;
+}
+
+/** One batch taken from a BatchEncoder: becomes exactly one row group. */
+export interface EncodedBatch {
+  rows: number;
+  /** Value bytes, the measure of the row-group and part byte caps. */
+  bytes: number;
+  columns: ColumnBuffers[];
+}
+
+/** The ArrayBuffers of a batch, for postMessage's transfer list. */
+export function transferablesOf(batch: EncodedBatch): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const c of batch.columns) {
+    out.add(c.data.buffer as ArrayBuffer);
+    if (c.nullBitmap) out.add(c.nullBitmap.buffer as ArrayBuffer);
+    if (c.valueOffsets) out.add(c.valueOffsets.buffer as ArrayBuffer);
+  }
+  return [...out];
 }
 
 type NumArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
@@ -118,8 +172,10 @@ class SmallIntEncoder extends ColumnEncoder {
     this.values[i] = v;
     return this.width;
   }
-  data(type: arrow.DataType): arrow.Data {
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data: this.values.subarray(0, this.length) } as never);
+  take(): ColumnBuffers {
+    const data = this.values.subarray(0, this.length);
+    this.values = this.make(this.values.length);
+    return this.buffers(data);
   }
 }
 
@@ -142,8 +198,10 @@ class FloatEncoder extends ColumnEncoder {
     this.values[i] = v;
     return this.single ? 4 : 8;
   }
-  data(type: arrow.DataType): arrow.Data {
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data: this.values.subarray(0, this.length) } as never);
+  take(): ColumnBuffers {
+    const data = this.values.subarray(0, this.length);
+    this.values = this.make(this.values.length);
+    return this.buffers(data);
   }
 }
 
@@ -172,8 +230,10 @@ class BigIntEncoder extends ColumnEncoder {
     }
     return 8;
   }
-  data(type: arrow.DataType): arrow.Data {
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data: this.values.subarray(0, this.length) } as never);
+  take(): ColumnBuffers {
+    const data = this.values.subarray(0, this.length);
+    this.values = this.make(this.values.length);
+    return this.buffers(data);
   }
 }
 
@@ -190,8 +250,10 @@ class BoolEncoder extends ColumnEncoder {
     else this.bits[i >> 3] &= ~(1 << (i & 7));
     return 1;
   }
-  data(type: arrow.DataType): arrow.Data {
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data: this.bits.subarray(0, (this.length + 7) >> 3) } as never);
+  take(): ColumnBuffers {
+    const data = this.bits.subarray(0, (this.length + 7) >> 3);
+    this.bits = new Uint8Array(this.bits.length);
+    return this.buffers(data);
   }
 }
 
@@ -241,11 +303,11 @@ class VarEncoder extends ColumnEncoder {
     super.reset();
     this.bytes.len = 0;
   }
-  data(type: arrow.DataType): arrow.Data {
+  take(): ColumnBuffers {
     this.offsets[0] = 0;
     const valueOffsets = this.offsets.subarray(0, this.length + 1);
-    const data = new Uint8Array(this.bytes.buf.buffer, this.bytes.buf.byteOffset, this.bytes.len);
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), valueOffsets, data } as never);
+    this.offsets = new Int32Array(this.offsets.length);
+    return this.buffers(this.bytes.take(), valueOffsets);
   }
 }
 
@@ -261,8 +323,10 @@ class UuidEncoder extends ColumnEncoder {
     this.values.set(v, i * 16);
     return 16;
   }
-  data(type: arrow.DataType): arrow.Data {
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data: this.values.subarray(0, this.length * 16) } as never);
+  take(): ColumnBuffers {
+    const data = this.values.subarray(0, this.length * 16);
+    this.values = new Uint8Array(this.values.length);
+    return this.buffers(data);
   }
 }
 
@@ -323,8 +387,10 @@ class Decimal128Encoder extends ColumnEncoder {
     }
     return 16;
   }
-  data(type: arrow.DataType): arrow.Data {
-    return arrow.makeData({ type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data: this.words.subarray(0, this.length * 4) } as never);
+  take(): ColumnBuffers {
+    const data = this.words.subarray(0, this.length * 4);
+    this.words = new Uint32Array(this.words.length);
+    return this.buffers(data);
   }
 }
 
@@ -371,7 +437,7 @@ export class BatchEncoder {
   rowBase = 0;
 
   /** `byteCap`: the batch byte cap, used to size buffers (a batch may exceed it by one row). */
-  constructor(private readonly columns: readonly ColumnShape[], private readonly schema: arrow.Schema, byteCap: number) {
+  constructor(columns: readonly ColumnShape[], byteCap: number) {
     this.encoders = columns.map((c, i) => encoderFor(c, i, byteCap));
   }
 
@@ -389,10 +455,11 @@ export class BatchEncoder {
     this.bytes += size;
   }
 
-  toRecordBatch(): arrow.RecordBatch {
-    const children = this.encoders.map((e, i) => e.data(this.schema.fields[i].type));
-    const struct = arrow.makeData({ type: new arrow.Struct(this.schema.fields), length: this.rows, nullCount: 0, children });
-    return new arrow.RecordBatch(this.schema, struct);
+  /** The batch so far (possibly empty); the encoder starts the next one. */
+  take(): EncodedBatch {
+    const batch: EncodedBatch = { rows: this.rows, bytes: this.bytes, columns: this.encoders.map((e) => e.take()) };
+    this.reset();
+    return batch;
   }
 
   reset(): void {

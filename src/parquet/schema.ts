@@ -8,7 +8,10 @@
 import * as arrow from 'apache-arrow';
 import type { ColumnShape, ValueKind } from '../values/kinds.js';
 import { VALUE_KINDS } from '../values/kinds.js';
-import { ParquetFileError, ParquetSchemaError } from './errors.js';
+import { ParquetFileError } from './errors.js';
+import { checkColumns, checkShape, isWideDecimal } from './shapes.js';
+
+export { MAX_DECIMAL128_PRECISION, MAX_DECIMAL_PRECISION, isWideDecimal } from './shapes.js';
 
 /** Field metadata keys (all values are strings). */
 export const META = {
@@ -22,11 +25,6 @@ export const META = {
   extensionMetadata: 'ARROW:extension:metadata',
 } as const;
 
-/** Widest decimal written as Arrow Decimal128; wider ones are text (DuckDB misreads > 38). */
-export const MAX_DECIMAL128_PRECISION = 38;
-/** MySQL's DECIMAL limit; PostgreSQL's numeric(p,s) allows up to 1000. */
-export const MAX_DECIMAL_PRECISION = 1000;
-
 /**
  * Arrow canonical extension name for uuid columns, so Arrow-aware readers (pyarrow) give UUID
  * objects. json columns carry no `arrow.json` extension: the Parquet JSON logical type already
@@ -34,33 +32,6 @@ export const MAX_DECIMAL_PRECISION = 1000;
  * where a plain string is what users want.
  */
 export const EXTENSION_UUID = 'arrow.uuid';
-
-export function isWideDecimal(c: ColumnShape): boolean {
-  return c.kind === 'decimal' && (c.precision ?? 0) > MAX_DECIMAL128_PRECISION;
-}
-
-function checkShape(c: ColumnShape, index: number): void {
-  const where = { column: c.name, index };
-  if (typeof c.name !== 'string' || c.name.length === 0) {
-    throw new ParquetSchemaError(`Column ${index} has no name; every column needs a non-empty name.`, where);
-  }
-  if (!VALUE_KINDS.includes(c.kind)) {
-    throw new ParquetSchemaError(`Column "${c.name}" has unknown kind "${String(c.kind)}"; use one of ${VALUE_KINDS.join(', ')}.`, where);
-  }
-  if (c.kind === 'decimal') {
-    const p = c.precision;
-    const s = c.scale;
-    if (p === undefined || s === undefined || !Number.isInteger(p) || !Number.isInteger(s)) {
-      throw new ParquetSchemaError(`Decimal column "${c.name}" needs integer precision and scale; map an unconstrained numeric to kind "text".`, { ...where, precision: p, scale: s });
-    }
-    if (p < 1 || p > MAX_DECIMAL_PRECISION || s < 0 || s > p) {
-      throw new ParquetSchemaError(`Decimal column "${c.name}" has precision ${p} and scale ${s}; need 1 <= precision <= ${MAX_DECIMAL_PRECISION} and 0 <= scale <= precision.`, { ...where, precision: p, scale: s });
-    }
-  }
-  if (c.fsp !== undefined && (!Number.isInteger(c.fsp) || c.fsp < 0 || c.fsp > 6)) {
-    throw new ParquetSchemaError(`Column "${c.name}" has fsp ${c.fsp}; fractional-second digits must be 0..6.`, { ...where, fsp: c.fsp });
-  }
-}
 
 function arrowType(c: ColumnShape): arrow.DataType {
   switch (c.kind) {
@@ -113,15 +84,8 @@ function fieldMetadata(c: ColumnShape): Map<string, string> {
 
 /** The Arrow schema for these columns; throws ParquetSchemaError for a shape it cannot map. */
 export function arrowSchemaFor(columns: readonly ColumnShape[]): arrow.Schema {
-  if (columns.length === 0) throw new ParquetSchemaError('A table needs at least one column to be written as Parquet.');
-  const seen = new Set<string>();
-  const fields = columns.map((c, i) => {
-    checkShape(c, i);
-    if (seen.has(c.name)) throw new ParquetSchemaError(`Column name "${c.name}" appears twice; column names must be unique.`, { column: c.name });
-    seen.add(c.name);
-    return new arrow.Field(c.name, arrowType(c), c.nullable, fieldMetadata(c));
-  });
-  return new arrow.Schema(fields);
+  checkColumns(columns);
+  return new arrow.Schema(columns.map((c) => new arrow.Field(c.name, arrowType(c), c.nullable, fieldMetadata(c))));
 }
 
 function intMeta(m: Map<string, string>, key: string, column: string): number | undefined {
