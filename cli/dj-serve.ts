@@ -22,7 +22,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a terminal)' })
   .epilog([
     'Limits of the embedded server: all clients share ONE database session (an open transaction makes the others wait; session settings are shared); no authentication and no SSL (loopback only by default); COPY ... FROM STDIN is refused; data lives in memory and changes are lost at exit unless exported (dj-export --db postgres://postgres@HOST:PORT/postgres, any DJ_PASS).',
-    'Exit codes: 0 stopped by Ctrl-C/SIGTERM after serving, 1 problem in the snapshot, 2 bad usage, 4 cannot listen or write the stores, 70 internal error, 130/143 interrupted before serving.',
+    'Exit codes: 0 stopped by Ctrl-C/SIGTERM/SIGHUP after serving, 1 problem in the snapshot, 2 bad usage, 4 cannot listen or write the stores, 70 internal error, 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM before serving.',
   ].join('\n\n'))
   .strict()
   .help()
@@ -50,14 +50,15 @@ function onSignal(signal: NodeJS.Signals): void {
   if (stopSignal) {
     // A second Ctrl-C while shutting down: leave at once.
     process.stderr.write(`dj-serve: ${signal} again, exiting without a clean shutdown\n`);
-    process.exit(signal === 'SIGTERM' ? 143 : 130);
+    process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]);
   }
   stopSignal = signal;
   controller.abort(signal);
   signalled(signal);
 }
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+// SIGHUP too: a closed terminal must not leave temporary stores behind.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+for (const s of SIGNALS) process.on(s, onSignal);
 
 function readyText(s: ServedSnapshot): string {
   const r = s.import;
@@ -128,5 +129,4 @@ await runCli(argv.json, async () => {
   else process.stderr.write('dj-serve: stopped\n');
   return EXIT.ok;
 });
-process.off('SIGINT', onSignal);
-process.off('SIGTERM', onSignal);
+for (const s of SIGNALS) process.off(s, onSignal);

@@ -15,11 +15,13 @@ export class ListenError extends TargetError {
   }
 }
 
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
 /** The start-up was interrupted (Ctrl-C, SIGTERM) before the server listened; nothing is left behind. */
 export class ServeCancelledError extends DjSnapshotError {
   constructor(signal: string) {
     // 128 + signal number, as shells report a process ended by that signal.
     super('cancelled', `dj-serve was stopped (${signal}) before it started serving; nothing was left behind.`, { signal },
-      signal === 'SIGTERM' ? 143 : 130);
+      128 + (SIGNAL_NUMBERS[signal] ?? 2));
   }
 }

@@ -11,6 +11,7 @@
  * - `COPY … FROM STDIN` would end the process; copy-guard.ts refuses it with an error;
  * - the data lives in memory (~0.5-0.8 GB RSS) and is gone at exit unless exported.
  */
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -138,12 +139,20 @@ export async function serveSnapshot(options: ServeOptions): Promise<ServedSnapsh
   const storesDir = storesTemporary
     ? await mkdtemp(path.join(os.tmpdir(), 'dj-serve-stores-'))
     : path.resolve(options.stores!);
+  // Temporary stores also go when the process ends without close() (a crash, process.exit).
+  const removeOnExit = (): void => rmSync(storesDir, { recursive: true, force: true });
+  if (storesTemporary) process.once('exit', removeOnExit);
+  const removeTemporaryStores = async (): Promise<void> => {
+    if (!storesTemporary) return;
+    process.off('exit', removeOnExit);
+    await rm(storesDir, { recursive: true, force: true });
+  };
   let pg: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   const cleanUp = async (): Promise<void> => {
     if (server) await stopServer(server);
     if (pg && !pg.closed) await pg.close().catch(() => undefined);
-    if (storesTemporary) await rm(storesDir, { recursive: true, force: true });
+    await removeTemporaryStores();
   };
   const checkCancelled = (): void => {
     if (options.signal?.aborted) throw new ServeCancelledError(String(options.signal.reason ?? 'aborted'));
@@ -199,7 +208,7 @@ export async function serveSnapshot(options: ServeOptions): Promise<ServedSnapsh
         closing ??= (async () => {
           await stopServer(servedServer);
           if (!servedPg.closed) await servedPg.close().catch(() => undefined);
-          if (storesTemporary) await rm(storesDir, { recursive: true, force: true });
+          await removeTemporaryStores();
         })();
         return closing;
       },

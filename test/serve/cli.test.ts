@@ -106,6 +106,17 @@ describe('dj-serve CLI', () => {
     expect(existsSync(path.join(stores, 'local'))).toBe(true);
   });
 
+  it('treats SIGHUP (a closed terminal) like SIGTERM: temporary stores removed', async () => {
+    const run = await serve([demo.repo, '--port', '0', '--json']);
+    await run.waitFor('\n');
+    const ready = JSON.parse(run.stdout().split('\n')[0]) as { port: number; storesDir: string };
+    expect(existsSync(ready.storesDir)).toBe(true);
+    run.child.kill('SIGHUP');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(existsSync(ready.storesDir)).toBe(false);
+    expect(await portClosed(ready.port)).toBe(true);
+  });
+
   it('warns that a non-loopback --host has no authentication (interrupted before listening)', async () => {
     // --port 0 and an immediate SIGINT: the warning comes first, and nothing is served.
     const run = await serve([demo.repo, '--host', '0.0.0.0', '--port', '0']);
