@@ -12,7 +12,6 @@ import { importSnapshot, type TableResult } from '../src/import/import.js';
 const argv = await yargs(hideBin(process.argv))
   .scriptName('dj-import')
   .usage('$0 SNAPSHOT --db URL [options]\n\nRebuild a DataJoint pipeline from a snapshot: verify it, create its schemas fresh in the target database, load every table, write the store objects, and check the result against the snapshot\'s content hashes.')
-  .positional('SNAPSHOT', { describe: 'snapshot repository (read at --ref) or plain snapshot directory' })
   .demandCommand(1, 1, 'Give exactly one SNAPSHOT (a snapshot repository or directory).', 'Give exactly one SNAPSHOT (a snapshot repository or directory).')
   .option('db', { type: 'string', demandOption: true, describe: 'target database URL: mysql://user@host:port, postgres://user@host:port/db, pglite:DIR (password from DJ_PASS or a prompt)' })
   .option('ref', { type: 'string', describe: 'git ref of the snapshot to import: branch, tag or commit (default HEAD)' })
@@ -28,6 +27,12 @@ const argv = await yargs(hideBin(process.argv))
   .epilog('Exit codes: 0 imported and verified, 1 problem in the input (invalid snapshot, lossy columns, verification failed), 2 bad usage, 3 cannot connect, 4 target not writable or schemas exist, 70 internal error.')
   .strict()
   .help()
+  // Command-line mistakes are usage errors (exit 2), as in the rest of the scheme.
+  .fail((message, error) => {
+    if (error) throw error;
+    process.stderr.write(`error: ${message}\nRun dj-import --help for the options.\n`);
+    process.exit(EXIT.usage);
+  })
   .parse();
 
 async function askOnTerminal(question: string): Promise<boolean> {
