@@ -21,7 +21,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('json', { type: 'boolean', default: false, describe: 'print one JSON line when serving and one when stopped (no progress output)' })
   .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a terminal)' })
   .epilog([
-    'Limits of the embedded server: all clients share ONE database session (an open transaction makes the others wait; session settings are shared); no authentication and no SSL (loopback only by default); COPY ... FROM STDIN is refused; data lives in memory and changes are lost at exit unless exported (dj-export --db postgres://postgres@HOST:PORT/postgres, any DJ_PASS).',
+    'Limits of the embedded server: all clients share ONE database session (an open transaction makes the others wait; session settings are shared); no authentication and no SSL (loopback only by default); COPY ... FROM STDIN is refused; the whole database lives in memory (about 0.5 GB plus the data: for large snapshots use dj-import into a server), and changes are lost at exit unless exported (dj-export --db postgres://postgres@HOST:PORT/postgres, any DJ_PASS).',
     'Exit codes: 0 stopped by Ctrl-C/SIGTERM/SIGHUP after serving, 1 problem in the snapshot, 2 bad usage, 4 cannot listen or write the stores, 70 internal error, 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM before serving.',
   ].join('\n\n'))
   .strict()
@@ -42,6 +42,7 @@ function parsePort(text: string): number {
 
 const controller = new AbortController();
 let stopSignal: NodeJS.Signals | null = null;
+let serving = false;
 let signalled: (signal: NodeJS.Signals) => void = () => {};
 const stopped = new Promise<NodeJS.Signals>((resolve) => {
   signalled = resolve;
@@ -53,6 +54,7 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]);
   }
   stopSignal = signal;
+  if (!serving) process.stderr.write(`dj-serve: ${signal}, stopping after the current step (again to exit at once)\n`);
   controller.abort(signal);
   signalled(signal);
 }
@@ -108,6 +110,7 @@ await runCli(argv.json, async () => {
     await served.close();
     throw new ServeCancelledError(stopSignal);
   }
+  serving = true;
   if (argv.json) {
     const r = served.import;
     process.stdout.write(JSON.stringify({

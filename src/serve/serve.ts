@@ -4,12 +4,16 @@
  * its objects are written into local file stores, the session is reset, and
  * `@electric-sql/pglite-socket` serves the instance.
  *
- * What the embedding imposes (measured, see the README "dj-serve"):
+ * What the embedding imposes (measured with DataJoint 2.3.2 and psql against PGlite 0.5.14 /
+ * pglite-socket 0.2.17):
  * - every client shares ONE database session: session settings and temporary tables are
  *   shared, and an open transaction makes every other client wait until it ends;
  * - there is no authentication and no SSL, so the default address is loopback;
  * - `COPY … FROM STDIN` would end the process; copy-guard.ts refuses it with an error;
- * - the data lives in memory (~0.5-0.8 GB RSS) and is gone at exit unless exported.
+ * - CancelRequest is ignored: a running query cannot be cancelled from the client;
+ * - the server is PostgreSQL 18: pg_dump older than 18 refuses to dump it (use dj-export);
+ * - the data lives in memory (~0.5 GB RSS, ~0.75 GB without the start-up cache) and is gone
+ *   at exit unless exported.
  */
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
