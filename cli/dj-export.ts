@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exportPipeline } from '../src/export/export.js';
 import { terminalProgress } from '../src/export/progress.js';
-import { formatBytes, runCli } from '../src/cli/run.js';
+import { failUsage, formatBytes, runCli } from '../src/cli/run.js';
 import { EXIT } from '../src/errors/base.js';
 
 const argv = await yargs(hideBin(process.argv))
@@ -22,6 +22,7 @@ const argv = await yargs(hideBin(process.argv))
   .epilog('Exit codes: 0 done (or unchanged), 1 problem in the input (missing objects, no matching schema), 2 bad usage, 3 cannot connect, 4 cannot write the target, 70 internal error.')
   .strict()
   .help()
+  .fail(failUsage('dj-export'))
   .parse();
 
 await runCli(argv.json, async () => {

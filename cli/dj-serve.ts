@@ -2,7 +2,7 @@
 /** dj-serve: a thin yargs front end over serveSnapshot (src/serve/serve.ts). */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { formatBytes, runCli } from '../src/cli/run.js';
+import { failUsage, formatBytes, runCli } from '../src/cli/run.js';
 import { EXIT, UsageError } from '../src/errors/base.js';
 import { terminalProgress } from '../src/export/progress.js';
 import { ServeCancelledError } from '../src/serve/errors.js';
@@ -26,12 +26,7 @@ const argv = await yargs(hideBin(process.argv))
   ].join('\n\n'))
   .strict()
   .help()
-  .fail((message, error) => {
-    // yargs' own default exit code is 1; bad usage is 2 here, as for every dj-snapshot error.
-    if (error) throw error;
-    process.stderr.write(`error: ${message}\nRun dj-serve --help for the options.\n`);
-    process.exit(EXIT.usage);
-  })
+  .fail(failUsage('dj-serve'))
   .parse();
 
 function parsePort(text: string): number {

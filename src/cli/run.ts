@@ -32,3 +32,12 @@ export function formatBytes(n: number): string {
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
+
+/** A yargs `.fail()` handler: bad usage exits 2 (yargs' own default is 1), like every usage error here. */
+export function failUsage(command: string): (message: string, error: Error | undefined) => never {
+  return (message, error) => {
+    if (error) throw error;
+    process.stderr.write(`error: ${message}\nRun ${command} --help for the options.\n`);
+    process.exit(EXIT.usage);
+  };
+}
