@@ -20,7 +20,9 @@ function columnExpression(db: Database, c: Column): string {
     if (c.kind === 'float32' && c.dataType === 'float') return `CAST(${name} AS DOUBLE) AS ${name}`;
     return name;
   }
-  if (c.kind === 'text' || c.dataType === 'user-defined') return `${name}::text AS ${name}`;
+  // real as text: the same float32 after normalisation, and it keeps the table on the fast
+  // binary COPY path, which has no decoder for real (db/postgres/copy-binary.ts).
+  if (c.kind === 'text' || c.dataType === 'user-defined' || c.dataType === 'real') return `${name}::text AS ${name}`;
   return name;
 }
 

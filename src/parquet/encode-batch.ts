@@ -2,10 +2,11 @@
  * Canonical rows -> the Arrow buffers of one batch, column by column.
  *
  * Values go straight into typed arrays (numbers) or one growing byte buffer per variable-width
- * column, so a batch costs its data plus offsets and no per-value objects. `take` hands the
- * filled buffers out (to be transferred to the encoding worker, so they are not copied) and
- * gives the encoder fresh ones of the same capacity, which after the first batches means no
- * regrowth. This module needs no Apache Arrow: the encoding thread makes the Arrow objects.
+ * column, so a batch costs its data plus offsets and no per-value objects. The buffers are
+ * reused from batch to batch: `batch()` hands out views that stay valid only until the next
+ * `reset`, which is fine because the writer copies each batch into a shared slot before that
+ * (batch-slots.ts). This module needs no Apache Arrow: the encoding thread makes the Arrow
+ * objects.
  */
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { formatDecimal, parseDecimal } from './decimal-text.js';
@@ -29,24 +30,16 @@ function describe(v: CValue): string {
  * more than the cap, and doubling past it would waste up to the cap again in memory.
  */
 class Bytes {
-  // allocUnsafeSlow: never a slice of Node's shared pool, so the buffer can be transferred.
-  buf = Buffer.allocUnsafeSlow(1 << 16);
+  buf = Buffer.allocUnsafe(1 << 16);
   len = 0;
   constructor(private readonly softCap: number) {}
-  /** Hands the current buffer out and starts a fresh one of the same capacity. */
-  take(): Uint8Array {
-    const out = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.len);
-    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
-    this.len = 0;
-    return out;
-  }
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
     const limit = this.softCap + (1 << 16);
     let size = Math.min(this.buf.length * 2, limit);
     if (size < need) size = need <= limit ? limit : need + (need >> 3);
-    const next = Buffer.allocUnsafeSlow(size);
+    const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
@@ -99,30 +92,19 @@ abstract class ColumnEncoder {
 
   protected abstract appendNull(i: number): void;
   protected abstract appendValue(v: CValue, i: number, row: number): number;
-  /** This column's buffers of the batch so far; the encoder continues with fresh ones. */
-  abstract take(): ColumnBuffers;
-
-  /** The validity bitmap (handed out, so replaced), or none when the batch has no NULL. */
-  protected takeNullBitmap(): Uint8Array | undefined {
-    if (this.nullCount === 0) return undefined;
-    const bitmap = this.validity.subarray(0, (this.length + 7) >> 3);
-    this.validity = new Uint8Array(this.validity.length);
-    return bitmap;
-  }
+  /** Views of this column's buffers of the batch so far, valid until `reset`. */
+  abstract view(): ColumnBuffers;
 
   protected buffers(data: ColumnBuffers['data'], valueOffsets?: Int32Array): ColumnBuffers {
     const out: ColumnBuffers = { length: this.length, nullCount: this.nullCount, data };
-    const nullBitmap = this.takeNullBitmap();
-    if (nullBitmap) out.nullBitmap = nullBitmap;
+    // No bitmap when the batch has no NULL (Arrow's convention, and what the writer always did).
+    if (this.nullCount > 0) out.nullBitmap = this.validity.subarray(0, (this.length + 7) >> 3);
     if (valueOffsets) out.valueOffsets = valueOffsets;
     return out;
   }
 }
 
-/**
- * One column of a batch as plain typed arrays (what `arrow.makeData` takes), which a worker
- * receives by transfer: each array owns its ArrayBuffer.
- */
+/** One column of a batch as plain typed arrays (what `arrow.makeData` takes). */
 export interface ColumnBuffers {
   length: number;
   nullCount: number;
@@ -139,17 +121,6 @@ export interface EncodedBatch {
   /** Value bytes, the measure of the row-group and part byte caps. */
   bytes: number;
   columns: ColumnBuffers[];
-}
-
-/** The ArrayBuffers of a batch, for postMessage's transfer list. */
-export function transferablesOf(batch: EncodedBatch): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const c of batch.columns) {
-    out.add(c.data.buffer as ArrayBuffer);
-    if (c.nullBitmap) out.add(c.nullBitmap.buffer as ArrayBuffer);
-    if (c.valueOffsets) out.add(c.valueOffsets.buffer as ArrayBuffer);
-  }
-  return [...out];
 }
 
 type NumArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
@@ -172,10 +143,8 @@ class SmallIntEncoder extends ColumnEncoder {
     this.values[i] = v;
     return this.width;
   }
-  take(): ColumnBuffers {
-    const data = this.values.subarray(0, this.length);
-    this.values = this.make(this.values.length);
-    return this.buffers(data);
+  view(): ColumnBuffers {
+    return this.buffers(this.values.subarray(0, this.length));
   }
 }
 
@@ -198,10 +167,8 @@ class FloatEncoder extends ColumnEncoder {
     this.values[i] = v;
     return this.single ? 4 : 8;
   }
-  take(): ColumnBuffers {
-    const data = this.values.subarray(0, this.length);
-    this.values = this.make(this.values.length);
-    return this.buffers(data);
+  view(): ColumnBuffers {
+    return this.buffers(this.values.subarray(0, this.length));
   }
 }
 
@@ -230,10 +197,8 @@ class BigIntEncoder extends ColumnEncoder {
     }
     return 8;
   }
-  take(): ColumnBuffers {
-    const data = this.values.subarray(0, this.length);
-    this.values = this.make(this.values.length);
-    return this.buffers(data);
+  view(): ColumnBuffers {
+    return this.buffers(this.values.subarray(0, this.length));
   }
 }
 
@@ -250,10 +215,8 @@ class BoolEncoder extends ColumnEncoder {
     else this.bits[i >> 3] &= ~(1 << (i & 7));
     return 1;
   }
-  take(): ColumnBuffers {
-    const data = this.bits.subarray(0, (this.length + 7) >> 3);
-    this.bits = new Uint8Array(this.bits.length);
-    return this.buffers(data);
+  view(): ColumnBuffers {
+    return this.buffers(this.bits.subarray(0, (this.length + 7) >> 3));
   }
 }
 
@@ -303,11 +266,10 @@ class VarEncoder extends ColumnEncoder {
     super.reset();
     this.bytes.len = 0;
   }
-  take(): ColumnBuffers {
+  view(): ColumnBuffers {
     this.offsets[0] = 0;
-    const valueOffsets = this.offsets.subarray(0, this.length + 1);
-    this.offsets = new Int32Array(this.offsets.length);
-    return this.buffers(this.bytes.take(), valueOffsets);
+    const data = new Uint8Array(this.bytes.buf.buffer, this.bytes.buf.byteOffset, this.bytes.len);
+    return this.buffers(data, this.offsets.subarray(0, this.length + 1));
   }
 }
 
@@ -323,10 +285,8 @@ class UuidEncoder extends ColumnEncoder {
     this.values.set(v, i * 16);
     return 16;
   }
-  take(): ColumnBuffers {
-    const data = this.values.subarray(0, this.length * 16);
-    this.values = new Uint8Array(this.values.length);
-    return this.buffers(data);
+  view(): ColumnBuffers {
+    return this.buffers(this.values.subarray(0, this.length * 16));
   }
 }
 
@@ -387,10 +347,8 @@ class Decimal128Encoder extends ColumnEncoder {
     }
     return 16;
   }
-  take(): ColumnBuffers {
-    const data = this.words.subarray(0, this.length * 4);
-    this.words = new Uint32Array(this.words.length);
-    return this.buffers(data);
+  view(): ColumnBuffers {
+    return this.buffers(this.words.subarray(0, this.length * 4));
   }
 }
 
@@ -455,11 +413,9 @@ export class BatchEncoder {
     this.bytes += size;
   }
 
-  /** The batch so far (possibly empty); the encoder starts the next one. */
-  take(): EncodedBatch {
-    const batch: EncodedBatch = { rows: this.rows, bytes: this.bytes, columns: this.encoders.map((e) => e.take()) };
-    this.reset();
-    return batch;
+  /** Views of the batch so far (possibly empty), valid until `reset`. */
+  batch(): EncodedBatch {
+    return { rows: this.rows, bytes: this.bytes, columns: this.encoders.map((e) => e.view()) };
   }
 
   reset(): void {

@@ -1,11 +1,11 @@
 /**
- * The Parquet encoding thread. It receives batches as Arrow buffers (transferred, not copied)
- * and turns them into part files: Arrow IPC -> wasm RecordBatch (the wasm Table is freed at
+ * The Parquet encoding thread. It receives batches as Arrow buffers in shared slots
+ * (batch-slots.ts) and turns them into part files: Arrow IPC -> wasm RecordBatch (the wasm Table is freed at
  * once) -> parquet-wasm `transformParquetStream` -> awaited file writes and the file's SHA-256.
  * This is the most expensive half of an export (Arrow IPC, Parquet encoding and zstd in wasm,
  * file hashing), so it runs beside the database read instead of after it.
  *
- * Memory: the sender waits for an `ack` before it has more than a few batches queued here, and
+ * Memory: the sender has only a few slots, each freed by an `ack`, and
  * parquet-rs closes a row group after every batch (settings.ts), so a job holds a few batches.
  */
 import { rename, unlink } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import type { ColumnShape } from '../values/kinds.js';
+import { batchOfSlot } from './batch-slots.js';
 import type { EncodedBatch } from './encode-batch.js';
 import { serializeError, type FromEncoder, type ToEncoder } from './encoder-protocol.js';
 import { ParquetWriterInternalError } from './errors.js';
@@ -128,9 +129,10 @@ class Job {
         try {
           const m = await this.next();
           if (m.type === 'batch') {
-            const rb = toWasmBatch(this.schema, m.batch);
+            const rb = toWasmBatch(this.schema, batchOfSlot(m.batch));
             rows += m.batch.rows;
-            post({ type: 'ack', job: this.id });
+            // IPC has copied the slot's bytes: the sender may fill it again.
+            post({ type: 'ack', job: this.id, slot: m.batch.slot });
             controller.enqueue(rb);
             return;
           }

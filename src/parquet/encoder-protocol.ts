@@ -6,14 +6,14 @@
  * `abort` at any point, which stops the job and removes every file it wrote.
  */
 import type { ColumnShape } from '../values/kinds.js';
-import type { EncodedBatch } from './encode-batch.js';
+import type { SlotBatch } from './batch-slots.js';
 import { ParquetFileError, ParquetSchemaError, ParquetValueError, ParquetWriterInternalError } from './errors.js';
 
 export type ToEncoder =
   | { type: 'open'; job: number; columns: ColumnShape[]; noDictionary: string[] }
   /** Start a part file; `renameFirst`: part 0 (finished) moves to this path first. */
   | { type: 'part'; job: number; path: string; renameFirst?: string }
-  | { type: 'batch'; job: number; batch: EncodedBatch }
+  | { type: 'batch'; job: number; batch: SlotBatch }
   | { type: 'end-part'; job: number }
   | { type: 'close'; job: number }
   | { type: 'abort'; job: number };
@@ -26,8 +26,8 @@ export interface EncodedPart {
 }
 
 export type FromEncoder =
-  /** A batch left the job's queue (it is being encoded): the sender may send another. */
-  | { type: 'ack'; job: number }
+  /** A batch's slot was read (the batch is being encoded): the sender may reuse the slot. */
+  | { type: 'ack'; job: number; slot: number }
   | { type: 'part-done'; job: number; part: EncodedPart }
   | { type: 'closed'; job: number }
   | { type: 'failed'; job: number; error: SerializedError }

@@ -4,17 +4,18 @@
  * more than encoding a small table). It keeps the process alive only while a job is open.
  */
 import type { Worker } from 'node:worker_threads';
-import { transferablesOf, type EncodedBatch } from './encode-batch.js';
+import { SlotRing } from './batch-slots.js';
+import type { EncodedBatch } from './encode-batch.js';
 import { deserializeError, type EncodedPart, type FromEncoder, type ToEncoder } from './encoder-protocol.js';
 import { ParquetWriterInternalError } from './errors.js';
 import { siblingModule, startModuleWorker } from './module-worker.js';
 import type { ColumnShape } from '../values/kinds.js';
 
 /**
- * Batches a job may have sent but not yet seen taken up: enough that the worker never waits
- * for the sender, few enough that they stay a few row groups of memory.
+ * Slots per job (batches sent but not yet read by the worker): enough that the worker never
+ * waits for the sender, few enough that they stay a few row groups of memory.
  */
-export const MAX_BATCHES_IN_FLIGHT = 2;
+export const BATCH_SLOTS = 3;
 
 let worker: Worker | null = null;
 const open = new Map<number, EncoderJob>();
@@ -50,7 +51,7 @@ type Waiter = { until: 'ready' | 'closed' | 'aborted'; resolve: () => void; reje
 export class EncoderJob {
   readonly id = ++lastJob;
   private readonly w: Worker;
-  private inFlight = 0;
+  private readonly slots = new SlotRing(BATCH_SLOTS);
   private error: Error | null = null;
   private waiter: Waiter | null = null;
   private gone = false;
@@ -62,9 +63,9 @@ export class EncoderJob {
     this.post({ type: 'open', job: this.id, columns: [...columns], noDictionary: [...noDictionary] });
   }
 
-  private post(m: ToEncoder, transfer?: ArrayBuffer[]): void {
+  private post(m: ToEncoder): void {
     if (this.gone) return;
-    this.w.postMessage(m, transfer);
+    this.w.postMessage(m);
   }
 
   /** The first failure of the job, if any (the worker's error, or the worker lost). */
@@ -76,10 +77,9 @@ export class EncoderJob {
     this.post({ type: 'part', job: this.id, path, ...(renameFirst !== undefined && { renameFirst }) });
   }
 
-  /** Hands the batch's buffers over (they are unusable here afterwards). */
+  /** Copies the batch into a slot and sends it; the batch's own buffers may be reused at once. */
   sendBatch(batch: EncodedBatch): void {
-    this.inFlight++;
-    this.post({ type: 'batch', job: this.id, batch }, transferablesOf(batch));
+    this.post({ type: 'batch', job: this.id, batch: this.slots.write(batch) });
   }
 
   endPart(): void {
@@ -88,12 +88,12 @@ export class EncoderJob {
 
   /** True when the sender should `await ready()` before sending another batch. */
   get backlogged(): boolean {
-    return this.inFlight >= MAX_BATCHES_IN_FLIGHT || this.error !== null;
+    return !this.slots.hasFree || this.error !== null;
   }
 
   ready(): Promise<void> {
     if (this.error) return Promise.reject(this.error);
-    if (this.inFlight < MAX_BATCHES_IN_FLIGHT) return Promise.resolve();
+    if (this.slots.hasFree) return Promise.resolve();
     return this.wait('ready');
   }
 
@@ -135,8 +135,8 @@ export class EncoderJob {
   receive(m: FromEncoder): void {
     switch (m.type) {
       case 'ack':
-        this.inFlight--;
-        if (this.inFlight < MAX_BATCHES_IN_FLIGHT) this.settle('ready');
+        this.slots.release(m.slot);
+        this.settle('ready');
         return;
       case 'part-done':
         this.parts.push(m.part);

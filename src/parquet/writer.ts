@@ -1,8 +1,9 @@
 /**
  * Streaming, deterministic Parquet writer: canonical rows -> one or more Parquet part files.
  *
- * Pipeline: rows -> BatchEncoder (Arrow buffers, in the caller's thread) -> transferred to the
- * encoding worker (encode-worker.ts: Arrow IPC -> parquet-wasm -> file writes and SHA-256).
+ * Pipeline: rows -> BatchEncoder (Arrow buffers, in the caller's thread) -> a shared slot
+ * (batch-slots.ts) -> the encoding worker (encode-worker.ts: Arrow IPC -> parquet-wasm -> file
+ * writes and SHA-256).
  * The caller's thread keeps reading (from the database) while the worker encodes; memory is
  * bounded by a few batches (ROW_GROUP_MAX_BYTES of values each) in flight.
  *
@@ -15,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { ColumnShape, CValue } from '../values/kinds.js';
-import { BatchEncoder, type EncodedBatch } from './encode-batch.js';
+import { BatchEncoder } from './encode-batch.js';
 import { EncoderJob } from './encoder-thread.js';
 import { ParquetSchemaError, ParquetWriterInternalError } from './errors.js';
 import { checkColumns } from './shapes.js';
@@ -126,7 +127,7 @@ export class ParquetStreamWriter {
   append(row: readonly CValue[]): boolean {
     const enc = this.enc;
     enc.appendRow(row);
-    if (enc.rows >= this.groupRows || enc.bytes >= this.groupBytes) this.send(enc.take());
+    if (enc.rows >= this.groupRows || enc.bytes >= this.groupBytes) this.send();
     return this.job.backlogged;
   }
 
@@ -135,7 +136,9 @@ export class ParquetStreamWriter {
     return this.job.ready();
   }
 
-  private send(batch: EncodedBatch): void {
+  /** Sends the encoder's batch (possibly empty) to the worker and starts the next one. */
+  private send(): void {
+    const batch = this.enc.batch();
     if (!this.partOpen) {
       const index = this.paths.length;
       let renameFirst: string | undefined;
@@ -153,6 +156,7 @@ export class ParquetStreamWriter {
       this.partBytes = 0;
     }
     this.job.sendBatch(batch);
+    this.enc.reset();
     this.partRows += batch.rows;
     this.partBytes += batch.bytes;
     if (this.partRows >= this.maxRowsPerFile || this.partBytes >= this.maxBytesPerFile) {
@@ -163,7 +167,10 @@ export class ParquetStreamWriter {
 
   /** Writes what is left and waits for every part; the first part always exists (an empty table gives a file with its schema). */
   async finish(): Promise<ParquetWriteResult> {
-    if (this.enc.rows > 0 || this.paths.length === 0) this.send(this.enc.take());
+    if (this.enc.rows > 0 || this.paths.length === 0) {
+      await this.job.ready();
+      this.send();
+    }
     if (this.partOpen) {
       this.job.endPart();
       this.partOpen = false;

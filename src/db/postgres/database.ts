@@ -1,10 +1,20 @@
-/** A Database over one pg Client; streams through a server-side cursor (pg-query-stream). */
+/**
+ * A Database over one pg Client; streams a SELECT through `COPY … TO STDOUT (FORMAT binary)`
+ * (copy-binary.ts) when every result type has a binary decoder, else through a server-side
+ * cursor (pg-query-stream).
+ */
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { batchesOf, batchRowsOption, readAheadRows } from '../batches.js';
 import type { Database, RawValue } from '../types.js';
+import { binaryDecoders, CopyBinaryParser, CopyFormatError } from './copy-binary.js';
 import { BEGIN_CONSISTENT_SNAPSHOT } from './session.js';
 import { PG_TYPES } from './values.js';
+
+/** A statement COPY can wrap: a plain query (no locking clause, which COPY refuses). */
+const COPYABLE = /^\s*(select|with)\b/i;
+const LOCKING = /\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b/i;
 
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgres' as const;
@@ -39,6 +49,17 @@ export class PostgresDatabase implements Database {
   async *stream(sql: string, options?: { batchRows?: number }): AsyncIterable<RawValue[][]> {
     const batchRows = batchRowsOption(options);
     if (this.broken) throw this.broken;
+    const body = sql.trim().replace(/;+\s*$/, '');
+    if (COPYABLE.test(body) && !LOCKING.test(body)) {
+      // The result's column types, from a plan without rows (the same statement, so an error
+      // here is the error the statement itself would raise).
+      const probe = await this.client.query({ text: `SELECT * FROM (${body}) AS dj_snapshot_probe LIMIT 0`, types: PG_TYPES });
+      const decoders = binaryDecoders(probe.fields.map((f) => f.dataTypeID));
+      if (decoders) {
+        yield* this.copyStream(body, decoders, batchRows);
+        return;
+      }
+    }
     const rows = this.client.query(new QueryStream(sql, [], {
       // Rows per cursor fetch: 1,000 measured faster than 10,000 (stack-measurements §4).
       batchSize: readAheadRows(batchRows),
@@ -47,6 +68,39 @@ export class PostgresDatabase implements Database {
       types: PG_TYPES,
     }));
     yield* batchesOf(rows, batchRows);
+  }
+
+  /**
+   * Leaving early reads the rest of the COPY and discards it: a COPY cannot be stopped without
+   * cancelling the statement, which would also abort the caller's transaction.
+   */
+  private async *copyStream(body: string, decoders: NonNullable<ReturnType<typeof binaryDecoders>>, batchRows: number): AsyncGenerator<RawValue[][]> {
+    const stream = this.client.query(copyTo(`COPY (${body}) TO STDOUT (FORMAT binary)`));
+    // Never `return()`ed: that would destroy the stream and leave the connection mid-COPY.
+    const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const parser = new CopyBinaryParser(decoders);
+    let finished = false;
+    try {
+      let batch: RawValue[][] = [];
+      for (;;) {
+        const r = await chunks.next();
+        if (r.done) break;
+        parser.push(r.value, batch);
+        while (batch.length >= batchRows) {
+          const full = batch.length === batchRows ? batch : batch.slice(0, batchRows);
+          batch = batch.length === batchRows ? [] : batch.slice(batchRows);
+          yield full;
+        }
+      }
+      finished = true;
+      if (!parser.ended) throw new CopyFormatError('COPY binary stream ended without its trailer');
+      if (batch.length > 0) yield batch;
+    } catch (e) {
+      finished = true;
+      throw e;
+    } finally {
+      if (!finished) for (let r = await chunks.next(); !r.done; r = await chunks.next());
+    }
   }
 
   async beginConsistentSnapshot(): Promise<void> {
