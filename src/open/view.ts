@@ -9,7 +9,7 @@
  * not decode gets no file and its error in the index; the export goes on.
  *
  * Memory: rows stream from the table files one batch at a time, and only the value being
- * written is decoded; file writes run a few at a time.
+ * written is decoded. Time: mostly the file system's (one folder per row, one file per value).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import type { ColumnShape, CValue } from '../values/kinds.js';
 import { openAttributes, type OpenAttribute } from './attributes.js';
 import { isTextKind, keyText } from './key-text.js';
 import { OPEN_DIR, openIndexPath, openRowDir } from './layout.js';
-import { renderOpenValue } from './render.js';
+import { renderOpenValue, type RenderedValue } from './render.js';
 import { type ObjectReader, openValueOf } from './stored-value.js';
 
 export interface OpenViewOptions {
@@ -118,7 +118,7 @@ class StagedObjects implements ObjectReader {
 }
 
 function shapeOf(c: TableManifest['columns'][number]): ColumnShape {
-  const s: ColumnShape = { name: c.name, kind: c.kind, nullable: false, djType: c.djType, sqlType: c.sqlType };
+  const s: ColumnShape = { name: c.name, kind: c.kind, nullable: c.nullable, djType: c.djType, sqlType: c.sqlType };
   if (c.precision !== undefined) s.precision = c.precision;
   if (c.scale !== undefined) s.scale = c.scale;
   if (c.fsp !== undefined) s.fsp = c.fsp;
@@ -209,7 +209,7 @@ async function writeTable(
           const paths: (string | null)[] = [];
           const problems: [string, string][] = [];
           for (const a of attributes) {
-            const rendered = renderOpenValue(await openValueOf(a.how, row[a.index], objects), rowDir, a.column.name);
+            const rendered = await renderSafely(a, row[a.index], rowDir, objects);
             for (const f of rendered.files) await sink.write(f.path, f.bytes);
             paths.push(rendered.main);
             if (rendered.main !== null) shown++;
@@ -236,6 +236,15 @@ async function writeTable(
     return { indexBytes: null, errors };
   }
   return { indexBytes: written.bytes, errors };
+}
+
+/** The files of one value; a value that cannot be rendered becomes an error, never a failed export. */
+async function renderSafely(a: OpenAttribute, stored: CValue, rowDir: string, objects: ObjectReader): Promise<RenderedValue> {
+  try {
+    return renderOpenValue(await openValueOf(a.how, stored, objects), rowDir, a.column.name);
+  } catch (e) {
+    return { main: null, files: [], error: `cannot be written as an open file: ${e instanceof Error ? e.message : String(e)}` };
+  }
 }
 
 /** Removes `dir` and its parents up to `open/` while they are empty. */
