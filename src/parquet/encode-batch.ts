@@ -189,12 +189,12 @@ class BigIntEncoder extends ColumnEncoder {
     if (typeof v === 'bigint') b = v;
     else if (typeof v === 'number' && Number.isSafeInteger(v)) b = BigInt(v);
     else this.fail(v, 'is not a bigint', row);
-    if (i >= this.values.length) this.values = grow(this.values, i + 1, this.make);
-    this.values[i] = b;
-    // Typed-array stores wrap silently; reading back is the cheapest range check.
-    if (this.values[i] !== b) {
+    // Typed-array stores wrap silently. Compared, not read back: reading allocates a BigInt.
+    if (this.unsigned ? b < 0n || b > UINT64_MAX : b < INT64_MIN || b > INT64_MAX) {
       this.fail(v, this.unsigned ? `is outside 0..${UINT64_MAX}` : `is outside ${INT64_MIN}..${INT64_MAX}`, row);
     }
+    if (i >= this.values.length) this.values = grow(this.values, i + 1, this.make);
+    this.values[i] = b;
     return 8;
   }
   view(): ColumnBuffers {

@@ -7,7 +7,7 @@
 import type { Family, RawValue } from '../db/types.js';
 import { InputError } from '../errors/base.js';
 import type { CValue, ValueKind } from './kinds.js';
-import { parseDate, parseDatetime, parseTime } from './temporal.js';
+import { daysFromCivil, parseDate, parseDatetime, parseTime } from './temporal.js';
 
 export type Normalizer = (raw: RawValue) => CValue;
 
@@ -49,7 +49,8 @@ export function normalizerFor(family: Family, col: NormalizeColumn): Normalizer 
       return nullable((raw) => (typeof raw === 'number' ? raw : parseFloat(String(raw))));
     case 'decimal': {
       const scale = col.scale ?? 0;
-      return nullable((raw) => canonicalDecimal(String(raw), scale) ?? bad(raw, `not a decimal with scale ${scale}`));
+      return nullable((raw) => (typeof raw === 'string' && isCanonicalDecimal(raw, scale) ? raw
+        : canonicalDecimal(String(raw), scale) ?? bad(raw, `not a decimal with scale ${scale}`)));
     }
     case 'bool':
       return nullable((raw) => {
@@ -77,12 +78,73 @@ export function normalizerFor(family: Family, col: NormalizeColumn): Normalizer 
     case 'date':
       return nullable((raw) => parseDate(String(raw)) ?? bad(raw, 'not a calendar date (zero dates and BC dates are not supported)'));
     case 'datetime':
-      return nullable((raw) => parseDatetime(String(raw)) ?? bad(raw, 'not a date and time (zero dates and BC dates are not supported)'));
+      return nullable((raw) => (typeof raw === 'string' ? simpleDatetime(raw) : undefined) ?? parseDatetime(String(raw))
+        ?? bad(raw, 'not a date and time (zero dates and BC dates are not supported)'));
     case 'time':
       return nullable((raw) => parseTime(String(raw)) ?? bad(raw, 'not a time of the form [-]HH:MM:SS[.ffffff]'));
     case 'text':
       return nullable((raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)));
   }
+}
+
+/**
+ * True when `t` already is canonicalDecimal's result for `scale` (what servers send for a
+ * DECIMAL(p, scale) column), so the common case skips the regular expression and new strings.
+ */
+function isCanonicalDecimal(t: string, scale: number): boolean {
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const point = scale > 0 ? n - scale - 1 : n;
+  if (point - i < 1 || (point - i > 1 && t.charCodeAt(i) === 48)) return false;
+  if (scale > 0 && t.charCodeAt(point) !== 46) return false;
+  let nonZero = false;
+  for (; i < n; i++) {
+    if (i === point) continue;
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    if (c !== 48) nonZero = true;
+  }
+  // "-0.00" is not canonical (canonicalDecimal drops the sign of zero).
+  return nonZero || t.charCodeAt(0) !== 45;
+}
+
+const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(t: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * parseDatetime's result for the shape every server sends, `YYYY-MM-DD HH:MM:SS[.f{1,6}]`
+ * (optionally `+00`), without a regular expression; undefined for any other text, which then
+ * goes to parseDatetime (the one definition of what is accepted).
+ */
+function simpleDatetime(t: string): bigint | null | undefined {
+  let n = t.length;
+  if (n > 22 && t.charCodeAt(n - 3) === 43 && t.charCodeAt(n - 2) === 48 && t.charCodeAt(n - 1) === 48) n -= 3; // "+00"
+  if (n < 19 || n === 20 || n > 26) return undefined;
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || (t.charCodeAt(10) !== 32 && t.charCodeAt(10) !== 84) ||
+    t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || (n > 19 && t.charCodeAt(19) !== 46)) return undefined;
+  const y = digits(t, 0, 4);
+  const mo = digits(t, 5, 7);
+  const d = digits(t, 8, 10);
+  const h = digits(t, 11, 13);
+  const mi = digits(t, 14, 16);
+  const s = digits(t, 17, 19);
+  let frac = n > 19 ? digits(t, 20, n) : 0;
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0 || frac < 0) return undefined;
+  for (let k = n - 20; k > 0 && k < 6; k++) frac *= 10;
+  if (mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo] || h > 23 || mi > 59 || s > 59) return null;
+  if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return null;
+  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  const us = seconds * 1_000_000 + frac;
+  return Number.isSafeInteger(us) ? BigInt(us) : BigInt(seconds) * 1_000_000n + BigInt(frac);
 }
 
 /** Exact decimal text with exactly `scale` fraction digits, or null if it is not a finite decimal. */
