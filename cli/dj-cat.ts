@@ -19,7 +19,8 @@ const argv = await yargs(hideBin(process.argv))
   .positional('SNAPSHOT', { describe: 'snapshot repository (read at --ref) or plain snapshot directory' })
   .positional('SCHEMA.TABLE', { describe: 'the table, by schema and SQL table name (e.g. lab.session, ephys._recording)' })
   .demandCommand(2, 2, 'Give a SNAPSHOT and a SCHEMA.TABLE.', 'Give exactly one SNAPSHOT and one SCHEMA.TABLE.')
-  .option('key', { type: 'string', array: true, demandOption: true, describe: 'primary-key value NAME=VALUE (repeat for each key attribute); dates YYYY-MM-DD, datetimes YYYY-MM-DDTHH:MM:SS[.ffffff], uuids 8-4-4-4-12, bytes hex' })
+  // Not `array: true`: that would swallow the positionals after the first --key.
+  .option('key', { type: 'string', requiresArg: true, demandOption: true, describe: 'primary-key value NAME=VALUE (repeat for each key attribute); dates YYYY-MM-DD, datetimes YYYY-MM-DDTHH:MM:SS[.ffffff], uuids 8-4-4-4-12, bytes hex' })
   .option('attr', { type: 'string', demandOption: true, describe: 'the blob or attachment attribute to show' })
   .option('ref', { type: 'string', describe: 'git ref of the snapshot: branch, tag or commit (default HEAD)' })
   .option('json', { type: 'boolean', default: false, describe: 'print the typed JSON view (formats/open.md) instead of text' })
@@ -27,6 +28,11 @@ const argv = await yargs(hideBin(process.argv))
   .epilog('Exit codes: 0 shown, 1 no such row or the value cannot be decoded, 2 bad usage (unknown table, attribute or key, not a blob, --npy on a non-array), 70 internal error.')
   .strict()
   .help()
+  .fail((message: string | undefined, error: Error | undefined) => {
+    // Every yargs failure is a bad command line: exit 2 (see the epilog); yargs would use 1.
+    process.stderr.write(`error: ${message ?? error?.message ?? 'bad command line'}\nRun dj-cat --help for the usage.\n`);
+    process.exit(EXIT.usage);
+  })
   .parse();
 
 function keyPairs(raw: readonly string[]): [string, string][] {
@@ -39,7 +45,8 @@ function keyPairs(raw: readonly string[]): [string, string][] {
 
 await runCli(argv.json, async () => {
   const [snapshot, table] = argv._.map(String);
-  const result = await readSnapshotValue({ snapshot, table, ref: argv.ref, key: keyPairs(argv.key), attribute: argv.attr });
+  const keys = ([] as string[]).concat(argv.key as string | string[]);
+  const result = await readSnapshotValue({ snapshot, table, ref: argv.ref, key: keyPairs(keys), attribute: argv.attr });
   const where = `${result.schema}.${result.table}(${result.key.map((k) => `${k.attribute}=${k.text}`).join(', ')}).${result.attribute}`;
   const value = result.value;
   if (value.kind === 'error') throw new ValueUnreadableError(where, value.message);

@@ -84,6 +84,9 @@ forEachBackend((backend) => {
       const r = await cat(repo, `${ephys}._recording`, '--key', 'subject_id=1', '--key', 'session_idx=2', '--attr', 'traces');
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
+      // options may come before the positionals too
+      const reordered = await cat(repo, '--key', 'subject_id=1', `${ephys}._recording`, '--key', 'session_idx=2', '--attr', 'traces');
+      expect(reordered.stdout).toBe(r.stdout);
       expect(r.stdout).toBe([
         `# ${ephys}._recording(subject_id=1, session_idx=2).traces  <blob>`,
         'float64 array, shape (4, 2)',
@@ -173,6 +176,9 @@ forEachBackend((backend) => {
         [[...base, `${ephys}._recording`, '--key', 'subject_id=1', '--key', 'session_idx=1', '--attr', 'protocol', '--npy', path.join(work, 'x.npy')], 2, /is an attachment, not a numeric array/],
         [[...base, `${ephys}._recording`, '--key', 'subject_id=1', '--key', 'session_idx=1', '--attr', 'traces', '--ref', 'no-such-ref'], 1, /no-such-ref/],
         [[work, `${ephys}._recording`, '--key', 'subject_id=1', '--attr', 'traces'], 2, /is not a readable dj-snapshot: dj-snapshot\.json is missing/],
+        [[...base, `${ephys}._recording`, '--key', 'subject_id=1'], 2, /Missing required argument: attr/],
+        [[...base, `${ephys}._recording`, '--attr', 'traces', '--key'], 2, /Not enough arguments following: key/],
+        [[...base, '--key', 'subject_id=1', '--attr', 'traces'], 2, /Give a SNAPSHOT and a SCHEMA\.TABLE/],
       ];
       for (const [args, code, message] of cases) {
         const r = await cat(...args);
