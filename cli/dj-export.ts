@@ -16,6 +16,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('repo', { type: 'string', demandOption: true, describe: 'snapshot repository: created if absent or empty, else a new commit on its current branch' })
   .option('message', { alias: 'm', type: 'string', describe: 'commit subject (default: "dj-export of N schemas (…)")' })
   .option('include-jobs', { type: 'boolean', default: false, describe: 'also export jobs tables (~~name, ~jobs)' })
+  .option('open', { type: 'boolean', default: false, describe: 'also write the open view: every blob and attachment decoded to .npy/JSON/files under open/ (formats/open.md)' })
   .option('allow-missing-objects', { type: 'boolean', default: false, describe: 'record missing or corrupt store objects in the manifest instead of failing' })
   .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (no progress output)' })
   .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a terminal)' })
@@ -35,6 +36,7 @@ await runCli(argv.json, async () => {
     message: argv.message,
     includeJobs: argv['include-jobs'],
     allowMissingObjects: argv['allow-missing-objects'],
+    open: argv.open,
     command: ['dj-export', ...process.argv.slice(2)],
     onProgress: showProgress ? terminalProgress(process.stderr) : undefined,
   });
@@ -49,6 +51,7 @@ await runCli(argv.json, async () => {
     `  tables   ${result.tables}`,
     `  rows     ${result.rows.toLocaleString('en-US')}`,
     `  objects  ${result.objects.count} (${formatBytes(result.objects.bytes)})${result.objects.missing ? `, ${result.objects.missing} missing` : ''}`,
+    ...(result.openFiles ? [`  open     ${result.openFiles} files under open/`] : []),
     `  size     ${formatBytes(result.bytes)}`,
     `  tree     ${result.tree}`,
     `  hash     ${result.pipelineHash}`,

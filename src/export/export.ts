@@ -23,6 +23,7 @@ import { copyObjects, ObjectCollector, type ObjectEntry } from '../objects/copy.
 import { objectRefOf } from '../objects/references.js';
 import { checkStoreLocations, loadStoreConfig, NO_STORES, type StoreConfig } from '../objects/stores.js';
 import { parseCodec } from '../catalog/types.js';
+import { writeOpenView } from '../open/index.js';
 import { ParquetStreamWriter, type ParquetWriteResult } from '../parquet/writer.js';
 import {
   FORMAT_NAME, FORMAT_VERSION, objectLine, schemaManifest, serialize, tableManifest,
@@ -49,6 +50,8 @@ export interface ExportOptions {
   message?: string;
   includeJobs?: boolean;
   allowMissingObjects?: boolean;
+  /** Also write the open view (formats/open.md): decoded blobs and attachments as .npy/JSON/files. */
+  open?: boolean;
   /** The command line to record (secrets are masked again here). */
   command?: string[];
   onProgress?: ProgressListener;
@@ -65,6 +68,8 @@ export interface ExportResult {
   tables: number;
   rows: number;
   objects: { count: number; bytes: number; missing: number };
+  /** Files of the open view (0 without `open`). */
+  openFiles: number;
   /** Bytes of all files in the snapshot tree. */
   bytes: number;
   skipped: Pipeline['skipped'];
@@ -118,6 +123,16 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
       (done, bytes) => progress({ type: 'objects', done, total: collector.size, bytes }));
     if (copied.problems.length && !options.allowMissingObjects) throw new MissingObjectsError(copied.problems);
 
+    let openFiles = 0;
+    if (options.open) {
+      progress({ type: 'phase', phase: 'writing the open view of blobs and attachments' });
+      const view = await writeOpenView({
+        stagingDir: staging, schemas: schemaManifests, onProgress: progress, defaultStore: stores.defaultStore ?? undefined,
+      });
+      openFiles = view.files;
+      if (view.errors) progress({ type: 'warning', message: `${view.errors} values could not be decoded for the open view; see the errors column of open/<schema>/<table>.parquet` });
+    }
+
     const present = copied.entries.filter((e): e is ObjectEntry & { sha256: string } => !e.missing && e.sha256 !== undefined);
     const pipelineHash = hashPipeline(
       schemaManifests.map((s) => ({ name: s.name, hash: s.hash })),
@@ -127,7 +142,7 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
       format: FORMAT_NAME,
       formatVersion: FORMAT_VERSION,
       family: db.family,
-      settings: { includeJobs: !!options.includeJobs, open: false, allowMissingObjects: !!options.allowMissingObjects },
+      settings: { includeJobs: !!options.includeJobs, open: !!options.open, allowMissingObjects: !!options.allowMissingObjects },
       schemas: schemaManifests.map((s) => ({
         name: s.name, path: schemaManifestPath(s.name), tables: s.tables.length,
         rows: s.tables.reduce((n, t) => n + t.rows, 0), hash: s.hash,
@@ -169,6 +184,7 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
       tables: schemaManifests.reduce((n, s) => n + s.tables.length, 0),
       rows: totalRows,
       objects: { count: present.length, bytes: copied.bytes, missing: pipelineManifest.objects.missing },
+      openFiles,
       bytes: committed.bytes,
       skipped: pipeline.skipped,
       warnings: pipeline.warnings,
@@ -190,6 +206,13 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
  * 10,000 at the same speed.
  */
 export const EXPORT_BATCH_ROWS = 1000;
+
+/**
+ * Row digests held in memory per table before a sorted run goes to a temporary file (32 bytes
+ * each: 8 MiB). The hasher's default (64 MiB) alone would take a fifth of the export's memory
+ * budget on a large table; merging a few more runs at the end costs milliseconds.
+ */
+const HASH_SPILL_ROWS = 256 * 1024;
 
 /** Split tables into parts beyond this much data so no single file grows without bound. */
 const PART_BYTES = 1024 ** 3;
@@ -224,7 +247,7 @@ async function exportTable(
     .map((c, i) => ({ c, i }))
     .filter(({ c }) => c.kind === 'json' && c.djType !== null && parseCodec(c.djType) !== null);
   const shapes = shapeOf(table);
-  const hasher = new TableHasher(shapes);
+  const hasher = new TableHasher(shapes, { spillRows: HASH_SPILL_ROWS });
   let rows = 0;
   const sql = selectForExport(db, table);
   const filePath = path.join(staging, tableFilePath(table.schema, table.name));

@@ -232,6 +232,21 @@ forEachBackend((backend) => {
       expect(readJson<PipelineManifest>(path.join(repo, 'dj-snapshot.json')).settings.includeJobs).toBe(true);
     });
 
+    it('--open adds the open view beside the exact data and records the setting; the logical hash is unchanged', async () => {
+      const db = await scratch.connect();
+      const repo = path.join(work, 'with-open');
+      const open = await exportPipeline({
+        db, schemas: first.fixture.schemaList, stores: parseStoreConfig(first.fixture.stores, '/'), repo, open: true,
+      }).finally(() => db.close());
+      expect(open.openFiles).toBeGreaterThan(5);
+      expect(open.pipelineHash).toBe(first.result.pipelineHash);
+      expect(readJson<PipelineManifest>(path.join(repo, 'dj-snapshot.json')).settings.open).toBe(true);
+      const files = git(repo, 'ls-files', 'open').trim().split('\n');
+      expect(files.some((f) => f.endsWith('.npy'))).toBe(true);
+      expect(files.some((f) => f.endsWith('.parquet'))).toBe(true);
+      git(repo, 'fsck', '--strict');
+    });
+
     it('the same content inserted in another order gives the identical tree and hashes', async () => {
       const db = await scratch.connect();
       await dropSchemas(db, first.fixture.schemaList).finally(() => db.close());
