@@ -149,7 +149,6 @@ export async function writeOpenView(options: OpenViewOptions): Promise<OpenViewR
   const sink = new FileSink(options.stagingDir);
   const objects = new StagedObjects(options.stagingDir, options.defaultStore);
   const result: OpenViewResult = { files: 0, bytes: 0, tables: 0, errors: 0, skipped: [] };
-  let announced = false;
 
   for (const schema of options.schemas) {
     for (const table of schema.tables) {
@@ -160,10 +159,6 @@ export async function writeOpenView(options: OpenViewOptions): Promise<OpenViewR
         result.skipped.push({ schema: schema.name, table: table.name, reason: why });
         progress({ type: 'warning', message: `no open view for ${schema.name}.${table.name}: ${why}` });
         continue;
-      }
-      if (!announced) {
-        progress({ type: 'phase', phase: 'writing the open view (decoded blobs and attachments)' });
-        announced = true;
       }
       const written = await writeTable(options.stagingDir, schema.name, table, attributes, sink, objects, progress);
       result.errors += written.errors;

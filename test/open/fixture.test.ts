@@ -200,6 +200,26 @@ forEachBackend((backend) => {
       expect(again.pipeline.hash).toBe(verified.pipeline.hash);
       expect([...committed.paths()].filter((p) => p.startsWith('open/')).length).toBe(result.files);
     });
+
+    it('dj-export --open commits the same open view, and an unchanged re-export makes no commit', async () => {
+      const openRepo = path.join(work, 'open-repo');
+      const db = await scratch.connect();
+      try {
+        const stores = parseStoreConfig(fixture.stores, '/');
+        const first = await exportPipeline({ db, schemas: fixture.schemaList, stores, repo: openRepo, open: true });
+        expect(first.openFiles).toBe(result.files);
+        const again = await exportPipeline({ db, schemas: fixture.schemaList, stores, repo: openRepo, open: true });
+        expect(again.unchanged).toBe(true);
+        expect(again.tree).toBe(first.tree);
+      } finally {
+        await db.close();
+      }
+      const manifest = JSON.parse(readFileSync(path.join(openRepo, 'dj-snapshot.json'), 'utf8')) as PipelineManifest;
+      expect(manifest.settings.open).toBe(true);
+      const tracked = git(openRepo, 'ls-files', 'open').trim().split('\n').sort();
+      expect(tracked).toEqual((await filesUnder(path.join(staging, 'open'))).map((f) => `open/${f}`));
+      for (const f of tracked) expect(sha(readFileSync(path.join(openRepo, f))), f).toBe(sha(readFileSync(path.join(staging, f))));
+    });
   });
 });
 
