@@ -47,6 +47,7 @@ forEachBackend((backend) => {
     let scratch: Scratch;
     let work: string;
     let build: string;
+    let built: Promise<void> | undefined;
     let repo: string;
     let fixture: FixtureDescription;
     let ephys: string;
@@ -58,7 +59,7 @@ forEachBackend((backend) => {
       scratch = await backend.createScratch();
       work = await mkdtemp(path.join(os.tmpdir(), 'dj-cat-'));
       build = path.join(work, 'build');
-      const built = buildCli(build);
+      built = buildCli(build);
       repo = path.join(work, 'repo');
       const db = await scratch.connect();
       try {
@@ -77,6 +78,8 @@ forEachBackend((backend) => {
     });
     afterAll(async () => {
       await scratch?.cleanup();
+      // a build still running would write into the removed folder
+      await built?.catch(() => {});
       if (work) await rm(work, { recursive: true, force: true });
     });
 
