@@ -2,6 +2,9 @@
  * Batches cross to the encoding worker through a few SharedArrayBuffer slots that are reused
  * for the whole run: the sender copies a batch's buffers into a free slot (a memcpy of a few
  * MiB) and posts only a small layout; the worker reads the slot in place and hands it back.
+ * The buffers form an Arrow IPC body: the slot keeps room before it for the worker to write the
+ * stream's schema and message header (ipc-message.ts) and after it for the end marker, so the
+ * slot's bytes are handed to parquet-wasm as they are.
  *
  * Why not transfer the buffers: every transferred batch is a new multi-MiB allocation in the
  * sender and external memory in the worker, which made both isolates run full garbage
@@ -11,10 +14,6 @@ import type { ColumnBuffers, EncodedBatch } from './encode-batch.js';
 
 type ArrayName = 'Int8Array' | 'Int16Array' | 'Int32Array' | 'Uint8Array' | 'Uint16Array' | 'Uint32Array'
   | 'Float32Array' | 'Float64Array' | 'BigInt64Array' | 'BigUint64Array';
-
-const ARRAYS = {
-  Int8Array, Int16Array, Int32Array, Uint8Array, Uint16Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-} as const;
 
 /** Where one typed array lies in a slot: its kind, byte offset and element count. */
 type Placed = [name: ArrayName, byteOffset: number, length: number];
@@ -34,6 +33,14 @@ export interface SlotBatch {
   rows: number;
   bytes: number;
   columns: SlotColumn[];
+  /** The buffers lie in [bodyStart, bodyEnd), both multiples of 8; 8 free bytes follow. */
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+/** Bytes kept free before the body for the schema and message header (a guess; the worker copies when they do not fit). */
+export function headRoomFor(columns: number): number {
+  return 4096 + 512 * columns;
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;
@@ -56,7 +63,7 @@ export class SlotRing {
   private readonly buffers: (SharedArrayBuffer | null)[];
   private readonly busy: boolean[];
 
-  constructor(slots: number) {
+  constructor(slots: number, private readonly head: number) {
     this.buffers = new Array<SharedArrayBuffer | null>(slots).fill(null);
     this.busy = new Array<boolean>(slots).fill(false);
   }
@@ -80,7 +87,7 @@ export class SlotRing {
       this.busy.push(false);
       this.buffers.push(null);
     }
-    const need = batch.columns.reduce((n, c) => n + bytesOf(c), 0);
+    const need = this.head + batch.columns.reduce((n, c) => n + bytesOf(c), 0) + 8;
     let buffer = this.buffers[slot];
     if (buffer === null || buffer.byteLength < need) {
       // Some headroom, so a slot does not grow by a few bytes per batch.
@@ -88,7 +95,7 @@ export class SlotRing {
       this.buffers[slot] = buffer;
     }
     const bytes = new Uint8Array(buffer);
-    let at = 0;
+    let at = this.head;
     const place = (a: ColumnBuffers['data']): Placed => {
       const placed: Placed = [nameOf(a), at, a.length];
       bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
@@ -102,27 +109,6 @@ export class SlotRing {
       return out;
     });
     this.busy[slot] = true;
-    return { slot, buffer, rows: batch.rows, bytes: batch.bytes, columns };
+    return { slot, buffer, rows: batch.rows, bytes: batch.bytes, columns, bodyStart: this.head, bodyEnd: at };
   }
-}
-
-type ArrayOver = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ColumnBuffers['data'];
-
-function view(buffer: SharedArrayBuffer, [name, byteOffset, length]: Placed): ColumnBuffers['data'] {
-  // Every one of these constructors takes a SharedArrayBuffer; the lib typings differ by array.
-  return new (ARRAYS[name] as ArrayOver)(buffer, byteOffset, length);
-}
-
-/** The worker's views of a posted batch (valid until the slot is released). */
-export function batchOfSlot(b: SlotBatch): EncodedBatch {
-  return {
-    rows: b.rows,
-    bytes: b.bytes,
-    columns: b.columns.map((c): ColumnBuffers => {
-      const out: ColumnBuffers = { length: c.length, nullCount: c.nullCount, data: view(b.buffer, c.data) };
-      if (c.nullBitmap) out.nullBitmap = view(b.buffer, c.nullBitmap) as Uint8Array;
-      if (c.valueOffsets) out.valueOffsets = view(b.buffer, c.valueOffsets) as Int32Array;
-      return out;
-    }),
-  };
 }

@@ -1,7 +1,8 @@
 /**
  * The Parquet encoding thread. It receives batches as Arrow buffers in shared slots
- * (batch-slots.ts) and turns them into part files: Arrow IPC -> wasm RecordBatch (the wasm Table is freed at
- * once) -> parquet-wasm `transformParquetStream` -> awaited file writes and the file's SHA-256.
+ * (batch-slots.ts) and turns them into part files: Arrow IPC (written around the buffers in the
+ * slot, ipc-message.ts) -> wasm RecordBatch (the wasm Table is freed at once) -> parquet-wasm
+ * `transformParquetStream` -> awaited file writes and the file's SHA-256.
  * This is the most expensive half of an export (Arrow IPC, Parquet encoding and zstd in wasm,
  * file hashing), so it runs beside the database read instead of after it.
  *
@@ -13,10 +14,10 @@ import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import type { ColumnShape } from '../values/kinds.js';
-import { batchOfSlot } from './batch-slots.js';
-import type { EncodedBatch } from './encode-batch.js';
+import type { SlotBatch } from './batch-slots.js';
 import { serializeError, type FromEncoder, type ToEncoder } from './encoder-protocol.js';
 import { ParquetWriterInternalError } from './errors.js';
+import { END_OF_STREAM, recordBatchMessage, type BodyBuffer, type FieldNode } from './ipc-message.js';
 import { PartFile } from './part-file.js';
 import { arrowSchemaFor } from './schema.js';
 import { writerProperties } from './writer-properties.js';
@@ -28,17 +29,53 @@ function post(msg: FromEncoder): void {
   port!.postMessage(msg);
 }
 
-/** An Arrow RecordBatch over a taken batch's buffers (no copy). */
-export function recordBatchOf(schema: arrow.Schema, batch: EncodedBatch): arrow.RecordBatch {
-  const children = batch.columns.map((c, i) => arrow.makeData({
-    type: schema.fields[i].type, length: c.length, nullCount: c.nullCount, nullBitmap: c.nullBitmap, data: c.data, valueOffsets: c.valueOffsets,
-  } as never));
-  const struct = arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.rows, nullCount: 0, children });
-  return new arrow.RecordBatch(schema, struct);
+/**
+ * The IPC stream of one batch inside its slot: the schema message and the record-batch header
+ * are written into the room before the body and the end marker after it, and parquet-wasm
+ * copies the whole range into wasm memory once. When the head does not fit the room (a very
+ * wide schema), the stream is assembled in a new buffer instead.
+ */
+function ipcStreamOf(schemaMessage: Uint8Array, b: SlotBatch): Uint8Array {
+  const nodes: FieldNode[] = [];
+  const buffers: BodyBuffer[] = [];
+  const body = (p: [string, number, number] | undefined, bytesPerElement: number): BodyBuffer =>
+    p === undefined ? { offset: 0, length: 0 } : { offset: p[1] - b.bodyStart, length: p[2] * bytesPerElement };
+  for (const c of b.columns) {
+    nodes.push({ length: c.length, nullCount: c.nullCount });
+    buffers.push(body(c.nullBitmap, 1));
+    if (c.valueOffsets) buffers.push(body(c.valueOffsets, 4));
+    buffers.push(body(c.data, BYTES_PER_ELEMENT[c.data[0]]));
+  }
+  const header = recordBatchMessage(b.rows, nodes, buffers, b.bodyEnd - b.bodyStart);
+  const headLength = schemaMessage.length + header.length;
+  const slot = new Uint8Array(b.buffer);
+  slot.set(END_OF_STREAM, b.bodyEnd);
+  if (headLength <= b.bodyStart) {
+    const start = b.bodyStart - headLength;
+    slot.set(schemaMessage, start);
+    slot.set(header, start + schemaMessage.length);
+    return slot.subarray(start, b.bodyEnd + END_OF_STREAM.length);
+  }
+  const out = new Uint8Array(headLength + b.bodyEnd - b.bodyStart + END_OF_STREAM.length);
+  out.set(schemaMessage, 0);
+  out.set(header, schemaMessage.length);
+  out.set(slot.subarray(b.bodyStart, b.bodyEnd + END_OF_STREAM.length), headLength);
+  return out;
 }
 
-function toWasmBatch(schema: arrow.Schema, batch: EncodedBatch): pw.RecordBatch {
-  const ipc = arrow.tableToIPC(new arrow.Table(recordBatchOf(schema, batch)), 'stream');
+const BYTES_PER_ELEMENT: Record<string, number> = {
+  Int8Array: 1, Uint8Array: 1, Int16Array: 2, Uint16Array: 2, Int32Array: 4, Uint32Array: 4, Float32Array: 4,
+  Float64Array: 8, BigInt64Array: 8, BigUint64Array: 8,
+};
+
+/** The Arrow IPC schema message of `schema` (arrow writes it, once per table). */
+function schemaMessageOf(schema: arrow.Schema): Uint8Array {
+  const ipc = arrow.tableToIPC(new arrow.Table(schema), 'stream');
+  // An empty table's stream is the schema message and the end marker.
+  return ipc.slice(0, ipc.length - END_OF_STREAM.length);
+}
+
+function toWasmBatch(ipc: Uint8Array): pw.RecordBatch {
   const table = pw.Table.fromIPCStream(ipc);
   try {
     const rb = table.recordBatch(0);
@@ -53,7 +90,7 @@ function toWasmBatch(schema: arrow.Schema, batch: EncodedBatch): pw.RecordBatch 
 type Inbox = Exclude<ToEncoder, { type: 'open' | 'abort' }> | { type: 'abort'; job: number };
 
 class Job {
-  private readonly schema: arrow.Schema;
+  private readonly schemaMessage: Uint8Array;
   private readonly inbox: Inbox[] = [];
   private waiting: ((m: Inbox) => void) | null = null;
   private readonly written: string[] = [];
@@ -63,7 +100,7 @@ class Job {
   private running: Promise<void>;
 
   constructor(readonly id: number, private readonly columns: ColumnShape[], private readonly noDictionary: ReadonlySet<string>) {
-    this.schema = arrowSchemaFor(columns);
+    this.schemaMessage = schemaMessageOf(arrowSchemaFor(columns));
     this.running = this.run().catch((e: unknown) => {
       this.failed = true;
       this.inbox.length = 0;
@@ -129,7 +166,7 @@ class Job {
         try {
           const m = await this.next();
           if (m.type === 'batch') {
-            const rb = toWasmBatch(this.schema, batchOfSlot(m.batch));
+            const rb = toWasmBatch(ipcStreamOf(this.schemaMessage, m.batch));
             rows += m.batch.rows;
             // IPC has copied the slot's bytes: the sender may fill it again.
             post({ type: 'ack', job: this.id, slot: m.batch.slot });

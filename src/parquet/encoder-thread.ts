@@ -4,7 +4,7 @@
  * more than encoding a small table). It keeps the process alive only while a job is open.
  */
 import type { Worker } from 'node:worker_threads';
-import { SlotRing } from './batch-slots.js';
+import { headRoomFor, SlotRing } from './batch-slots.js';
 import type { EncodedBatch } from './encode-batch.js';
 import { deserializeError, type EncodedPart, type FromEncoder, type ToEncoder } from './encoder-protocol.js';
 import { ParquetWriterInternalError } from './errors.js';
@@ -51,13 +51,14 @@ type Waiter = { until: 'ready' | 'closed' | 'aborted'; resolve: () => void; reje
 export class EncoderJob {
   readonly id = ++lastJob;
   private readonly w: Worker;
-  private readonly slots = new SlotRing(BATCH_SLOTS);
+  private readonly slots: SlotRing;
   private error: Error | null = null;
   private waiter: Waiter | null = null;
   private gone = false;
   readonly parts: EncodedPart[] = [];
 
   constructor(columns: readonly ColumnShape[], noDictionary: readonly string[]) {
+    this.slots = new SlotRing(BATCH_SLOTS, headRoomFor(columns.length));
     this.w = theWorker();
     track(this, true);
     this.post({ type: 'open', job: this.id, columns: [...columns], noDictionary: [...noDictionary] });
