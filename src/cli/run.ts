@@ -36,8 +36,8 @@ export function formatBytes(n: number): string {
 /** A yargs `.fail()` handler: bad usage exits 2 (yargs' own default is 1), like every usage error here. */
 export function failUsage(command: string): (message: string, error: Error | undefined) => never {
   return (message, error) => {
-    if (error) throw error;
-    process.stderr.write(`error: ${message}\nRun ${command} --help for the options.\n`);
+    // yargs passes its own validation errors as `error` too: they are usage errors as well.
+    process.stderr.write(`error: ${message ?? error?.message ?? 'bad usage'}\nRun ${command} --help for the options.\n`);
     process.exit(EXIT.usage);
   };
 }
