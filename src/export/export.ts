@@ -24,7 +24,7 @@ import { objectRefOf } from '../objects/references.js';
 import { checkStoreLocations, loadStoreConfig, NO_STORES, type StoreConfig } from '../objects/stores.js';
 import { parseCodec } from '../catalog/types.js';
 import { writeOpenView } from '../open/index.js';
-import { ParquetStreamWriter, type ParquetWriteResult } from '../parquet/writer.js';
+import { ParquetStreamWriter, releaseEncoder, type ParquetWriteResult } from '../parquet/writer.js';
 import {
   FORMAT_NAME, FORMAT_VERSION, objectLine, schemaManifest, serialize, tableManifest,
   type PipelineManifest, type SchemaManifest, type TableFile,
@@ -116,6 +116,8 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
       schemaManifests.push(manifest);
       totalRows += tables.reduce((n, t) => n + t.rows, 0);
     }
+    // The Parquet encoder's memory is better spent on copying objects and writing git objects.
+    await releaseEncoder();
 
     progress({ type: 'phase', phase: `copying ${collector.size} store objects` });
     await checkStoreLocations(stores, collector.storeNames());

@@ -37,6 +37,17 @@ function theWorker(): Worker {
   return w;
 }
 
+/**
+ * Stops the worker if no job is open, giving back its memory (wasm heap, isolate: tens of MiB)
+ * before other memory-hungry work; the next job starts a new worker.
+ */
+export async function releaseEncoder(): Promise<void> {
+  if (!worker || open.size > 0) return;
+  const w = worker;
+  worker = null;
+  await w.terminate();
+}
+
 function track(job: EncoderJob, isOpen: boolean): void {
   if (isOpen) open.set(job.id, job);
   else open.delete(job.id);

@@ -18,6 +18,8 @@ import { open, unlink } from 'node:fs/promises';
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { BatchEncoder } from './encode-batch.js';
 import { EncoderJob } from './encoder-thread.js';
+
+export { releaseEncoder } from './encoder-thread.js';
 import { ParquetSchemaError, ParquetWriterInternalError } from './errors.js';
 import { checkColumns } from './shapes.js';
 import { ROW_GROUP_MAX_BYTES, ROW_GROUP_MAX_ROWS } from './settings.js';
