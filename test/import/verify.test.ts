@@ -171,6 +171,19 @@ forEachBackend((backend) => {
       expect(e.message).toContain(`schemas/${fixture.schemas[1]}/schema.json: / must have required property 'tables'`);
     });
 
+    it('an object path that would leave the store root', async () => {
+      const e = await refused('object-path', async (dir) => {
+        const file = path.join(dir, 'objects.jsonl');
+        const lines = (await readFile(file, 'utf8')).trim().split('\n');
+        const first = JSON.parse(lines[0]) as { path: string };
+        first.path = `../../outside/${first.path}`;
+        lines[0] = JSON.stringify(first);
+        await writeFile(file, lines.join('\n') + '\n');
+      });
+      expect(e).toBeInstanceOf(SnapshotInvalidError);
+      expect(e.message).toMatch(/objects\.jsonl line 1: path "\.\.\/\.\.\/outside\/.*" leaves the store root/);
+    });
+
     it('objects without their stores configured', async () => {
       const e = await refused('no-stores', async () => {}, false);
       expect(e).toBeInstanceOf(StoresNotConfiguredError);
