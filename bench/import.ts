@@ -15,7 +15,7 @@
  * phases are shown separately.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,12 @@ async function seed(db: Database): Promise<void> {
   }
 }
 
+/** Bytes of all Parquet parts of the snapshot (a large table is split into several files). */
+async function snapshotTableBytes(repo: string): Promise<number> {
+  const manifest = JSON.parse(await readFile(path.join(repo, 'schemas', SCHEMA, 'schema.json'), 'utf8')) as { tables: { files: { bytes: number }[] }[] };
+  return manifest.tables.reduce((n, t) => n + t.files.reduce((m, f) => m + f.bytes, 0), 0);
+}
+
 async function dropSchema(url: string): Promise<void> {
   const db = await connect(url, { password: PASSWORD });
   try {
@@ -142,7 +148,7 @@ async function main(): Promise<void> {
       await exportPipeline({ db, schemas: [SCHEMA], repo });
       await db.close();
       if (!mysql) snapshotForPglite = repo;
-      const parquetBytes = (await stat(path.join(repo, 'schemas', SCHEMA, 'tables', 'trace.parquet')).catch(() => null))?.size ?? 0;
+      const parquetBytes = await snapshotTableBytes(repo);
       const dumpFile = path.join(work, `dump-${info.kind}.sql`);
       if (mysql) {
         await timed('sh', ['-c', `mysqldump --no-defaults --protocol=TCP -h ${info.host} -P ${info.port} -u ${info.user} --single-transaction --quick --hex-blob --skip-dump-date --databases ${SCHEMA} > '${dumpFile}'`], { MYSQL_PWD: PASSWORD });
@@ -156,12 +162,14 @@ async function main(): Promise<void> {
       const ours = await timed(process.execPath, [cli, repo, '--db', url, '--json'], { DJ_PASS: PASSWORD });
       lines.push(line(`dj-import → ${name}`, ours, parquetBytes));
       notes.push(`dj-import → ${name}: ${phases(ours)}`);
+      console.log(`${lines[lines.length - 1]}\n  ${notes[notes.length - 1]}`);
 
       await dropSchema(url);
       const theirs = mysql
         ? await timed('mysql', ['--no-defaults', '--protocol=TCP', '-h', info.host, '-P', String(info.port), '-u', info.user, '--max-allowed-packet=1G'], { MYSQL_PWD: PASSWORD }, dumpFile)
         : await timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', info.host, '-p', String(info.port), '-U', info.user, '-d', 'bench'], { PGPASSWORD: PASSWORD }, dumpFile);
       lines.push(line(mysql ? 'mysql < mysqldump --hex-blob file' : 'psql < pg_dump file', theirs, dumpBytes));
+      console.log(lines[lines.length - 1]);
       lines.push(`| ratio: dump-restore time / dj-import time | ${(theirs.seconds / ours.seconds).toFixed(2)}x | | | |`);
       await rm(dumpFile, { force: true });
     }
@@ -169,7 +177,7 @@ async function main(): Promise<void> {
     if (WITH_PGLITE && snapshotForPglite) {
       const dir = path.join(work, 'pglite');
       const ours = await timed(process.execPath, [cli, snapshotForPglite, '--db', `pglite:${dir}`, '--json'], {});
-      const parquetBytes = (await stat(path.join(snapshotForPglite, 'schemas', SCHEMA, 'tables', 'trace.parquet'))).size;
+      const parquetBytes = await snapshotTableBytes(snapshotForPglite);
       lines.push(line('dj-import → PGlite (in-process)', ours, parquetBytes));
       notes.push(`dj-import → PGlite: ${phases(ours)}`);
     }
