@@ -1,8 +1,7 @@
 /**
- * Blob codec throughput. Run from the repository root (no install needed; tsc ships with the repo):
+ * Blob codec throughput. Run from the repository root:
  *
- *   npx tsc --outDir .bench --rootDir . --module nodenext --moduleResolution nodenext --target es2022 \
- *     --strict --esModuleInterop --skipLibCheck bench/blob.ts && node .bench/bench/blob.js
+ *   npm run bench:blob
  *
  * MB/s are megabytes (10^6 bytes) of plain (uncompressed) blob per second; best of several runs.
  */

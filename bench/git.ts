@@ -1,9 +1,9 @@
 /*
  * Git storage layer timings, for comparison with stack-measurements §3.
  *
- * Run (from the repo root; compiles this file and what it imports into the git-ignored .bench/):
- *   npx tsc bench/git.ts --outDir .bench/git --module nodenext --moduleResolution nodenext --target es2022 --skipLibCheck && node .bench/git/bench/git.js
- * Options: `node .bench/git/bench/git.js [scenario] [MB]`, scenario one of small, big (default:
+ * Run from the repo root (compiles into the git-ignored .bench/):
+ *   npm run bench:git
+ * Options: `npm run bench:git -- [scenario] [MB]`, scenario one of small, big (default:
  * both, each in its own process so peak RSS is per scenario); MB is the big file's size (200).
  *
  * Reference figures (§3, same machine class, unloaded): 10,000 x 1 KB own writer + commit 0.61 s,

@@ -4,9 +4,9 @@
  * of N rows (default 1,000,000) with a ~1 KB `<blob>` each plus a lookup table, on throwaway
  * MariaDB and PostgreSQL servers started for the run. Run from the repository root:
  *
- *   node_modules/.bin/tsc -p tsconfig.bench.json && node .bench/bench/import.js            # 1,000,000 rows
- *   node_modules/.bin/tsc -p tsconfig.bench.json && node .bench/bench/import.js 200000     # fewer rows
- *   node_modules/.bin/tsc -p tsconfig.bench.json && node .bench/bench/import.js 200000 pglite   # also into PGlite
+ *   npm run bench:import                     # 1,000,000 rows
+ *   npm run bench:import -- 200000           # fewer rows
+ *   npm run bench:import -- 200000 pglite    # also into PGlite
  *
  * The snapshot and the dumps are made first (not timed). Each restore then runs as its own
  * process under /usr/bin/time into an empty target, so time and peak RSS are the tool's own.

@@ -1,9 +1,9 @@
 /*
  * Parquet write/read and logical-hash throughput on 1 M rows.
  *
- * Run (from the repo root; compiles this file and what it imports into the git-ignored .bench/):
- *   npx tsc bench/parquet.ts --outDir .bench/parquet --module nodenext --moduleResolution nodenext --target es2022 --skipLibCheck && node .bench/parquet/bench/parquet.js
- * Options: `node .bench/parquet/bench/parquet.js [rows] [phase]`, phase one of gen (harness
+ * Run from the repo root (compiles into the git-ignored .bench/):
+ *   npm run bench:parquet
+ * Options: `npm run bench:parquet -- [rows] [phase]`, phase one of gen (harness
  * baseline), write, read, hash-wide, hash-narrow (default: all, each in its own process so
  * peak RSS is per phase). DJ_BENCH_GROUP_BYTES=<n> tries another row-group byte cap.
  *
