@@ -18,6 +18,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on; anything but loopback lets anyone who can reach it in, without a password' })
   .option('stores', { type: 'string', describe: 'folder for the object stores, one sub-folder per store, kept at exit (default: a temporary folder removed at exit)' })
   .option('cache', { type: 'string', describe: 'folder for a saved empty database that makes later starts faster (default $XDG_CACHE_HOME/dj-snapshot or ~/.cache/dj-snapshot); --no-cache: none' })
+  .option('lossy', { type: 'boolean', default: false, describe: 'serve even when some columns cannot be held exactly by PostgreSQL (listed before anything is served; those tables then differ from the snapshot)' })
   .option('json', { type: 'boolean', default: false, describe: 'print one JSON line when serving and one when stopped (no progress output)' })
   .option('progress', { type: 'boolean', describe: 'show progress (default: when stderr is a terminal)' })
   .epilog([
@@ -64,6 +65,7 @@ function readyText(s: ServedSnapshot): string {
     `dj-serve: serving ${snapshot}`,
     `  imported  ${r.schemas.length} schema${r.schemas.length === 1 ? '' : 's'} (${r.schemas.map((x) => x.name).join(', ')}), ${r.tables.length} tables, ${r.rows.toLocaleString('en-US')} rows, ${r.objects.count} objects (${formatBytes(r.objects.bytes)}); verified against the snapshot's hashes`,
     `  hash      ${r.target.pipelineHash}`,
+    ...(r.lossyTables.length ? [`  lossy     ${r.lossyTables.join(', ')} (columns PostgreSQL cannot hold exactly; see the warnings)`] : []),
     `  stores    ${s.storesDir}${s.storesTemporary ? ' (temporary, removed at exit)' : ''}`,
     `  server    ${s.serverVersion.split(' on ')[0]}, listening on ${s.boundHost}:${s.port} (started in ${s.seconds.toFixed(1)} s${s.startedFromCache ? ', empty database from the cache' : ''})`,
     '',
@@ -95,6 +97,7 @@ await runCli(argv.json, async () => {
     host,
     port,
     stores: argv.stores,
+    lossy: argv.lossy,
     // yargs turns --no-cache into false also for a string option.
     cacheDir: (argv.cache as string | boolean | undefined) === false ? null : argv.cache || undefined,
     signal: controller.signal,
@@ -114,7 +117,7 @@ await runCli(argv.json, async () => {
       storesDir: served.storesDir, storesTemporary: served.storesTemporary, exposed: served.exposed,
       serverVersion: served.serverVersion, seconds: served.seconds, startedFromCache: served.startedFromCache,
       snapshot: r.snapshot, pipelineHash: r.target.pipelineHash, schemas: r.schemas, tables: r.tables.length, rows: r.rows,
-      objects: r.objects, warnings: r.warnings,
+      objects: r.objects, lossyTables: r.lossyTables, warnings: r.warnings,
     }) + '\n');
   } else {
     for (const w of served.import.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -50,6 +50,11 @@ export interface ServeOptions {
   port?: number;
   /** Folder for the object stores (one sub-folder per store); default a temporary folder removed by close(). */
   stores?: string;
+  /**
+   * Serve a snapshot whose columns PostgreSQL cannot hold exactly (a MySQL-only native type, say):
+   * the import goes on and names those tables as lossy, instead of refusing.
+   */
+  lossy?: boolean;
   maxConnections?: number;
   onProgress?: ProgressListener;
   /** A client sent `COPY … FROM STDIN`; it got an error and the server goes on. */
@@ -173,6 +178,7 @@ export async function serveSnapshot(options: ServeOptions): Promise<ServedSnapsh
     checkCancelled();
     const imported = await importSnapshot({
       snapshot: options.snapshot, ref: options.ref, db: opened.db, stores: storeConfigOf(stores), onProgress: progress,
+      lossy: options.lossy,
     });
     const serverVersion = await opened.db.serverVersion();
     // The load's session settings (UTC, float digits, …) must not leak to the clients, who all
