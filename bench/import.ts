@@ -14,13 +14,12 @@
  * the logical hash of the snapshot before, and re-reading and hashing the target after; its
  * phases are shown separately.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/db/connect.js';
-import type { Database } from '../src/db/types.js';
+import { type Measured, seedTraces, timed } from './support.js';
 import { exportPipeline } from '../src/export/export.js';
 import { makeRunDir, removeRunDir, startMariadb, startPostgres, type RunningServer } from '../test/support/servers.js';
 
@@ -30,69 +29,6 @@ const PASSWORD = 'bench-password';
 const SCHEMA = 'bench_lab';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repoRoot, '.bench/cli/dj-import.js');
-
-interface Measured {
-  seconds: number;
-  maxRssMb: number;
-  stdout: string;
-}
-
-function timed(cmd: string, args: string[], env: Record<string, string>, stdinFile?: string): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const quoted = [cmd, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const shell = stdinFile ? `${quoted} < '${stdinFile}'` : quoted;
-    const child = spawn('/usr/bin/time', ['-f', '%M', 'sh', '-c', shell], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${stderr.slice(-2000)}${stdout.slice(-2000)}`));
-      const kb = Number(stderr.trim().split('\n').pop());
-      resolve({ seconds, maxRssMb: kb / 1024, stdout });
-    });
-  });
-}
-
-/** The same shape of data as bench/export.ts: random (incompressible) 1 KB blobs. */
-async function seed(db: Database): Promise<void> {
-  const q = (s: string) => db.quoteIdent(s);
-  if (db.family === 'mysql') {
-    await db.execute(`CREATE DATABASE ${q(SCHEMA)}`);
-    await db.execute(`CREATE TABLE ${q(SCHEMA)}.\`#condition\` (\`condition_id\` smallint NOT NULL COMMENT ":int16:", \`label\` varchar(32) NOT NULL COMMENT ":varchar(32):", PRIMARY KEY (\`condition_id\`)) ENGINE=InnoDB`);
-    await db.execute(`CREATE TABLE ${q(SCHEMA)}.\`trace\` (\`trace_id\` bigint NOT NULL COMMENT ":int64:", \`condition_id\` smallint NOT NULL, \`channel\` int NOT NULL COMMENT ":int32:", \`gain\` double NOT NULL COMMENT ":float64:", \`label\` varchar(32) NOT NULL COMMENT ":varchar(32):", \`recorded\` datetime(6) NOT NULL COMMENT ":datetime(6):", \`weight\` decimal(10,3) NOT NULL COMMENT ":decimal(10,3):", \`samples\` longblob NOT NULL COMMENT ":<blob>:", PRIMARY KEY (\`trace_id\`), FOREIGN KEY (\`condition_id\`) REFERENCES ${q(SCHEMA)}.\`#condition\` (\`condition_id\`) ON UPDATE CASCADE ON DELETE RESTRICT) ENGINE=InnoDB`);
-    await db.execute(`INSERT INTO ${q(SCHEMA)}.\`#condition\` VALUES (1,'rest'),(2,'task'),(3,'sleep')`);
-    for (let start = 0; start < ROWS; start += 100_000) {
-      const n = Math.min(100_000, ROWS - start);
-      await db.execute(`INSERT INTO ${q(SCHEMA)}.trace
-        SELECT ${start} + seq, 1 + seq % 3, seq % 384, seq / 7.0, CONCAT('ch-', seq % 1000, '-', seq),
-               TIMESTAMP('2024-01-01') + INTERVAL seq SECOND + INTERVAL (seq % 1000000) MICROSECOND,
-               (seq % 100000) / 1000, CONCAT(X'6D596D00', RANDOM_BYTES(1020))
-        FROM ${q(SCHEMA)}.seq_0_to_${n - 1}`);
-    }
-  } else {
-    await db.execute(`CREATE SCHEMA ${q(SCHEMA)}`);
-    await db.execute(`CREATE TABLE ${q(SCHEMA)}."#condition" ("condition_id" smallint NOT NULL, "label" varchar(32) NOT NULL, PRIMARY KEY ("condition_id"))`);
-    await db.execute(`CREATE TABLE ${q(SCHEMA)}."trace" ("trace_id" bigint NOT NULL, "condition_id" smallint NOT NULL, "channel" integer NOT NULL, "gain" double precision NOT NULL, "label" varchar(32) NOT NULL, "recorded" timestamp(6) NOT NULL, "weight" numeric(10,3) NOT NULL, "samples" bytea NOT NULL, PRIMARY KEY ("trace_id"), FOREIGN KEY ("condition_id") REFERENCES ${q(SCHEMA)}."#condition" ("condition_id") ON UPDATE CASCADE ON DELETE RESTRICT)`);
-    for (const [col, type] of [['trace_id', 'int64'], ['channel', 'int32'], ['gain', 'float64'], ['label', 'varchar(32)'], ['recorded', 'datetime(6)'], ['weight', 'decimal(10,3)'], ['samples', '<blob>']]) {
-      await db.execute(`COMMENT ON COLUMN ${q(SCHEMA)}."trace"."${col}" IS ':${type}:'`);
-    }
-    await db.execute(`COMMENT ON COLUMN ${q(SCHEMA)}."#condition"."condition_id" IS ':int16:'; COMMENT ON COLUMN ${q(SCHEMA)}."#condition"."label" IS ':varchar(32):'`);
-    await db.execute(`INSERT INTO ${q(SCHEMA)}."#condition" VALUES (1,'rest'),(2,'task'),(3,'sleep')`);
-    for (let start = 0; start < ROWS; start += 100_000) {
-      const n = Math.min(100_000, ROWS - start);
-      await db.execute(`INSERT INTO ${q(SCHEMA)}.trace
-        SELECT ${start} + s, 1 + s % 3, s % 384, s / 7.0, 'ch-' || (s % 1000) || '-' || s,
-               timestamp '2024-01-01' + s * interval '1 second' + (s % 1000000) * interval '1 microsecond',
-               (s % 100000) / 1000.0,
-               '\\x6d596d00'::bytea || (SELECT string_agg(uuid_send(gen_random_uuid()), ''::bytea) FROM generate_series(1, 64) g WHERE g > s * 0)
-        FROM generate_series(0, ${n - 1}) s`);
-    }
-  }
-}
 
 /** Bytes of all Parquet parts of the snapshot (a large table is split into several files). */
 async function snapshotTableBytes(repo: string): Promise<number> {
@@ -143,7 +79,7 @@ async function main(): Promise<void> {
       }
       const db = await connect(url, { password: PASSWORD });
       const t0 = performance.now();
-      await seed(db);
+      await seedTraces(db, SCHEMA, ROWS);
       const repo = path.join(work, `snap-${info.kind}`);
       await exportPipeline({ db, schemas: [SCHEMA], repo });
       await db.close();
@@ -166,8 +102,8 @@ async function main(): Promise<void> {
 
       await dropSchema(url);
       const theirs = mysql
-        ? await timed('mysql', ['--no-defaults', '--protocol=TCP', '-h', info.host, '-P', String(info.port), '-u', info.user, '--max-allowed-packet=1G'], { MYSQL_PWD: PASSWORD }, dumpFile)
-        : await timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', info.host, '-p', String(info.port), '-U', info.user, '-d', 'bench'], { PGPASSWORD: PASSWORD }, dumpFile);
+        ? await timed('mysql', ['--no-defaults', '--protocol=TCP', '-h', info.host, '-P', String(info.port), '-u', info.user, '--max-allowed-packet=1G'], { MYSQL_PWD: PASSWORD }, { stdin: dumpFile })
+        : await timed('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', info.host, '-p', String(info.port), '-U', info.user, '-d', 'bench'], { PGPASSWORD: PASSWORD }, { stdin: dumpFile });
       lines.push(line(mysql ? 'mysql < mysqldump --hex-blob file' : 'psql < pg_dump file', theirs, dumpBytes));
       console.log(lines[lines.length - 1]);
       lines.push(`| ratio: dump-restore time / dj-import time | ${(theirs.seconds / ours.seconds).toFixed(2)}x | | | |`);
