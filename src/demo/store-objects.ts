@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArrayDtype } from './blob-bytes.js';
+import { base32 } from '../objects/references.js';
 
 export const HASH_PREFIX = '_hash';
 export const SCHEMA_PREFIX = '_schema';
@@ -68,24 +69,9 @@ export interface SchemaAddress {
   token: string;
 }
 
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-
 /** DataJoint's content hash: MD5, RFC 4648 Base32, no padding, lower case (26 characters). */
 export function contentHash(bytes: Uint8Array): string {
-  const digest = createHash('md5').update(bytes).digest();
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
+  return base32(createHash('md5').update(bytes).digest());
 }
 
 async function writeStoreFile(storeRoot: string, store: string, relative: string, bytes: Uint8Array): Promise<void> {

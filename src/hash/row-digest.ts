@@ -9,6 +9,7 @@
 import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import type { ColumnShape, CValue, ValueKind } from '../values/kinds.js';
 import { normaliseDecimal } from '../parquet/decimal-text.js';
+import { isCanonicalDecimal } from '../values/normalize.js';
 import { canonicalJson } from './canonical-json.js';
 import { HashInputError, HashValueError } from './errors.js';
 import { sha256Into } from './sha256.js';
@@ -48,27 +49,6 @@ const UINT64_MAX = 2n ** 64n - 1n;
 const NATIVE_FROM = 512;
 /** Values at least this long are fed to the hash directly instead of being copied. */
 const STREAM_FROM = 64 * 1024;
-
-/** True when `t` already is the canonical text at this scale (the usual case: skip re-building it). */
-function isCanonicalDecimal(t: string, precision: number, scale: number): boolean {
-  const n = t.length;
-  let i = t.charCodeAt(0) === 45 ? 1 : 0;
-  const point = scale > 0 ? n - scale - 1 : n;
-  const intLen = point - i;
-  if (intLen < 1 || intLen > Math.max(1, precision - scale)) return false;
-  if (intLen > 1 && t.charCodeAt(i) === 48) return false;
-  if (precision === scale && t.charCodeAt(i) !== 48) return false;
-  if (scale > 0 && t.charCodeAt(point) !== 46) return false;
-  let nonZero = false;
-  for (; i < n; i++) {
-    if (i === point) continue;
-    const c = t.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    if (c !== 48) nonZero = true;
-  }
-  // "-0.00" is not canonical; a lone integer "0" with precision == scale is handled by normalise.
-  return nonZero || t.charCodeAt(0) !== 45;
-}
 
 function describe(v: CValue): string {
   if (v instanceof Uint8Array) return `Uint8Array(${v.length})`;
@@ -194,7 +174,7 @@ export class RowDigester {
       }
       case 'decimal': {
         if (typeof v !== 'string') this.fail(c, v, 'is not decimal text');
-        const t = isCanonicalDecimal(v, col.precision as number, col.scale as number) ? v : normaliseDecimal(v, col.precision as number, col.scale as number);
+        const t = isCanonicalDecimal(v, col.scale as number, col.precision as number) ? v : normaliseDecimal(v, col.precision as number, col.scale as number);
         if (t === null) this.fail(c, v, `is not decimal text that fits decimal(${col.precision},${col.scale})`);
         this.text(t);
         return;

@@ -89,13 +89,17 @@ export function normalizerFor(family: Family, col: NormalizeColumn): Normalizer 
 
 /**
  * True when `t` already is canonicalDecimal's result for `scale` (what servers send for a
- * DECIMAL(p, scale) column), so the common case skips the regular expression and new strings.
+ * DECIMAL(p, scale) column), so the common case skips the regular expression and new strings;
+ * with `precision`, also no more integer digits than DECIMAL(precision, scale) holds.
  */
-function isCanonicalDecimal(t: string, scale: number): boolean {
+export function isCanonicalDecimal(t: string, scale: number, precision = Infinity): boolean {
   const n = t.length;
   let i = t.charCodeAt(0) === 45 ? 1 : 0; // '-'
   const point = scale > 0 ? n - scale - 1 : n;
-  if (point - i < 1 || (point - i > 1 && t.charCodeAt(i) === 48)) return false;
+  const intLen = point - i;
+  if (intLen < 1 || intLen > Math.max(1, precision - scale)) return false;
+  if (intLen > 1 && t.charCodeAt(i) === 48) return false;
+  if (precision === scale && t.charCodeAt(i) !== 48) return false;
   if (scale > 0 && t.charCodeAt(point) !== 46) return false;
   let nonZero = false;
   for (; i < n; i++) {

@@ -8,6 +8,7 @@ import type { ConnectionTarget, Database } from '../types.js';
 import { displayUrl } from '../url.js';
 import { MysqlDatabase } from './database.js';
 import { CONNECTION_CHARSET, SESSION_SQL } from './session.js';
+import { withSession } from '../session-start.js';
 import { typeCast, VALUE_OPTIONS } from './values.js';
 
 export interface MysqlConnectOptions {
@@ -39,14 +40,7 @@ export async function connectMysql(target: ConnectionTarget, options: MysqlConne
     conn.destroy();
     throw translateConnectError(target, err as QueryError, options);
   }
-  const db = new MysqlDatabase(conn, displayUrl(target));
-  try {
-    await db.execute(SESSION_SQL);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  return db;
+  return withSession(new MysqlDatabase(conn, displayUrl(target)), SESSION_SQL);
 }
 
 function translateConnectError(target: ConnectionTarget, err: QueryError, options: MysqlConnectOptions): Error {

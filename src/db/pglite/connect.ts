@@ -12,6 +12,7 @@ import type { ConnectionTarget, Database } from '../types.js';
 import { displayUrl } from '../url.js';
 import { PgliteDatabase } from './database.js';
 import { SESSION_SQL } from './session.js';
+import { withSession } from '../session-start.js';
 import { initialParsers, installParsers } from './values.js';
 
 const openDirs = new Set<string>();
@@ -50,14 +51,7 @@ export async function connectPglite(target: ConnectionTarget): Promise<Database>
     );
   }
   installParsers(pg);
-  const db = new PgliteDatabase(pg, shown, release);
-  try {
-    await db.execute(SESSION_SQL);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  return db;
+  return withSession(new PgliteDatabase(pg, shown, release), SESSION_SQL);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ConnectionTarget, Database } from '../types.js';
 import { displayUrl } from '../url.js';
 import { PostgresDatabase } from './database.js';
 import { SESSION_SQL } from './session.js';
+import { withSession } from '../session-start.js';
 import { PG_TYPES } from './values.js';
 
 export interface PostgresConnectOptions {
@@ -40,14 +41,7 @@ export async function connectPostgres(target: ConnectionTarget, options: Postgre
     throw translateConnectError({ ...target, database }, err as PgError, options);
   }
   client.removeListener('error', ignore);
-  const db = new PostgresDatabase(client, displayUrl({ ...target, database }), database);
-  try {
-    await db.execute(SESSION_SQL);
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  return db;
+  return withSession(new PostgresDatabase(client, displayUrl({ ...target, database }), database), SESSION_SQL);
 }
 
 function translateConnectError(target: ConnectionTarget, err: PgError, options: PostgresConnectOptions): Error {
