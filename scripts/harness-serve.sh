@@ -14,10 +14,10 @@ corpora=("$@"); [ ${#corpora[@]} -gt 0 ] || corpora=(postgres-dj2 mariadb-dj2)
 fail=0
 for corpus in "${corpora[@]}"; do
   W="$RT/$corpus"; [ -d "$W/snap" ] || { echo "no snapshot in $W/snap: run scripts/harness-roundtrip.sh $corpus first"; exit 2; }
-  prefix=dj_; [ "$corpus" = mariadb-dj2 ] && prefix=src_
+  prefix=dj_; lossy=(); [ "$corpus" = mariadb-dj2 ] && { prefix=src_; lossy=(--lossy); }
   rm -rf "$W/serve-store"; mkdir -p "$W/serve-store"
   started=$(date +%s.%N)
-  node "$here/dist/cli/dj-serve.js" "$W/snap" --port "$PORT" --stores "$W/serve-store" --json > "$W/serve.log" 2>&1 &
+  node "$here/dist/cli/dj-serve.js" "$W/snap" --port "$PORT" --stores "$W/serve-store" ${lossy[@]+"${lossy[@]}"} --json > "$W/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 240); do
     grep -q '"listening"\|"port"' "$W/serve.log" 2>/dev/null && break
