@@ -21,7 +21,8 @@ const gc = vm.runInNewContext('gc') as () => void;
 function liveBytes(): number {
   gc();
   const m = process.memoryUsage();
-  return m.heapUsed + m.external + m.arrayBuffers;
+  // `external` already includes `arrayBuffers` (every Buffer); adding both counted them twice.
+  return m.heapUsed + m.external;
 }
 
 /** MariaDB's sequence tables (`seq_1_to_N`) exist in every database, but need one named. */
