@@ -111,7 +111,10 @@ export async function readPipeline(db: Database, options: ReadOptions = {}): Pro
       if (tier === 'plain' && generation !== 'none') {
         warnings.push(`${name}.${t.name} is not a DataJoint table (its name matches no tier); exported as a plain table.`);
       }
-      const columns = await Promise.all(t.columns.map((c) => resolveColumn(db, t, c, load, warnings)));
+      // One column after the other: resolving may read another schema's catalog, and one
+      // connection runs one query at a time (pg deprecates queuing them concurrently).
+      const columns = [];
+      for (const c of t.columns) columns.push(await resolveColumn(db, t, c, load, warnings));
       const table: Table = {
         schema: name, name: t.name, tier, master, comment: t.comment, columns,
         primaryKey: t.primaryKey, foreignKeys: t.foreignKeys, indexes: t.indexes,
