@@ -14,13 +14,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/db/connect.js';
-import { type Measured, seedTraces, timed } from './support.js';
+import { type Measured, nodeOptionsOf, seedTraces, timed } from './support.js';
 import { makeRunDir, removeRunDir, startMariadb, startPostgres, type RunningServer } from '../test/support/servers.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const PASSWORD = 'bench-password';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repoRoot, '.bench/cli/dj-export.js');
+/** Run as the installed command runs (bin/dj-export.js). */
+const nodeOptions = nodeOptionsOf('dj-export', repoRoot);
 
 async function dirBytes(dir: string): Promise<number> {
   const { readdir } = await import('node:fs/promises');
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
       console.log(`${mysql ? 'MariaDB' : 'PostgreSQL'}: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
       const repo = path.join(work, `snap-${info.kind}`);
-      const ours = await timed(process.execPath, [cli, '--db', url, '--schema', 'bench_lab', '--repo', repo], env);
+      const ours = await timed(process.execPath, [...nodeOptions, cli, '--db', url, '--schema', 'bench_lab', '--repo', repo], env);
       lines.push(row(`dj-export (${mysql ? 'MariaDB' : 'PostgreSQL'})`, ours, await dirBytes(path.join(repo, 'schemas')), ROWS));
 
       const dumpFile = path.join(work, `dump-${info.kind}.sql`);

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/db/connect.js';
-import { type Measured, seedTraces, timed } from './support.js';
+import { type Measured, nodeOptionsOf, seedTraces, timed } from './support.js';
 import { exportPipeline } from '../src/export/export.js';
 import { makeRunDir, removeRunDir, startMariadb, startPostgres, type RunningServer } from '../test/support/servers.js';
 
@@ -29,6 +29,8 @@ const PASSWORD = 'bench-password';
 const SCHEMA = 'bench_lab';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repoRoot, '.bench/cli/dj-import.js');
+/** Run as the installed command runs (bin/dj-import.js). */
+const nodeOptions = nodeOptionsOf('dj-import', repoRoot);
 
 /** Bytes of all Parquet parts of the snapshot (a large table is split into several files). */
 async function snapshotTableBytes(repo: string): Promise<number> {
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
       console.log(`${name}: seeded, exported and dumped in ${((performance.now() - t0) / 1000).toFixed(1)} s (Parquet ${(parquetBytes / 1e6).toFixed(0)} MB, dump ${(dumpBytes / 1e6).toFixed(0)} MB)`);
 
       await dropSchema(url);
-      const ours = await timed(process.execPath, [cli, repo, '--db', url, '--json'], { DJ_PASS: PASSWORD });
+      const ours = await timed(process.execPath, [...nodeOptions, cli, repo, '--db', url, '--json'], { DJ_PASS: PASSWORD });
       lines.push(line(`dj-import → ${name}`, ours, parquetBytes));
       notes.push(`dj-import → ${name}: ${phases(ours)}`);
       console.log(`${lines[lines.length - 1]}\n  ${notes[notes.length - 1]}`);
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
 
     if (WITH_PGLITE && snapshotForPglite) {
       const dir = path.join(work, 'pglite');
-      const ours = await timed(process.execPath, [cli, snapshotForPglite, '--db', `pglite:${dir}`, '--json'], {});
+      const ours = await timed(process.execPath, [...nodeOptions, cli, snapshotForPglite, '--db', `pglite:${dir}`, '--json'], {});
       const parquetBytes = await snapshotTableBytes(snapshotForPglite);
       lines.push(line('dj-import → PGlite (in-process)', ours, parquetBytes));
       notes.push(`dj-import → PGlite: ${phases(ours)}`);

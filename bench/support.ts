@@ -3,12 +3,21 @@
  * /usr/bin/time) and the generated pipeline they all measure.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Database } from '../src/db/types.js';
 
 export interface Measured {
   seconds: number;
   maxRssMb: number;
   stdout: string;
+}
+
+/** The node options an installed command runs with: those on its bin/ shim's `#!` line. */
+export function nodeOptionsOf(command: string, repoRoot: string): string[] {
+  const shebang = readFileSync(`${repoRoot}/bin/${command}.js`, 'utf8').split('\n')[0];
+  const m = /^#!\/usr\/bin\/env(?: -S)? node(.*)$/.exec(shebang);
+  if (!m) throw new Error(`bin/${command}.js does not start with a node #! line`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
 }
 
 const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
