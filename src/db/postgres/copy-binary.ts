@@ -14,6 +14,7 @@
  * int32 length (-1 = NULL) and the bytes of the type's binary send function; an int16 -1 ends.
  */
 import type { RawValue } from '../types.js';
+import { civilFromDays } from '../../values/temporal.js';
 import { OID } from './values.js';
 
 type Decode = (b: Buffer, at: number, len: number) => RawValue;
@@ -37,16 +38,7 @@ const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 
 /** `YYYY-MM-DD` (at least four year digits) and whether it is BC, from days since 1970-01-01 (proleptic Gregorian). */
 function civil(days: number): { ymd: string; bc: boolean } {
-  // Howard Hinnant's days_from_civil inverse, exact for any safe integer day count.
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const [y, m, d] = civilFromDays(days);
   // PostgreSQL prints year 0 as 1 BC, -1 as 2 BC, ...
   const bc = y <= 0;
   const year = String(bc ? 1 - y : y).padStart(4, '0');
