@@ -4,7 +4,6 @@
  * the compiled demo script itself, twice, as a child process in a fresh working folder.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,23 +17,11 @@ import type { ExportResult } from '../../src/export/export.js';
 import type { ImportResult } from '../../src/import/import.js';
 import { tableFilePath } from '../../src/snapshot/layout.js';
 import { scratchDir } from '../support/backends.js';
+import { fileHashes } from '../support/files.js';
 import { buildProject, spawnBuilt } from './build.js';
 
 const exec = promisify(execFile);
 const git = (repo: string, ...args: string[]) => exec('git', ['-C', repo, ...args]);
-
-async function fileHashes(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else out.set(path.relative(root, full).split(path.sep).join('/'), createHash('sha256').update(await readFile(full)).digest('hex'));
-    }
-  };
-  await walk(root);
-  return out;
-}
 
 describe('the demo steps', () => {
   let paths: DemoPaths;

@@ -3,12 +3,12 @@
  * by pg clients, stopped by SIGINT / SIGTERM with its port closed and temporary stores gone.
  */
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildProject, spawnBuilt, type ChildRun } from '../demo/build.js';
 import { scratchDir } from '../support/backends.js';
+import { portClosed } from '../support/files.js';
 import { makeDemoSnapshot, type DemoSnapshot } from './demo-snapshot.js';
 
 const CLI = path.join('cli', 'dj-serve.js');
@@ -29,17 +29,6 @@ async function serve(args: string[]): Promise<ChildRun> {
   const run = await spawnBuilt(CLI, args, undefined, { XDG_CACHE_HOME: cacheHome });
   running.push(run);
   return run;
-}
-
-function portClosed(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
-  });
 }
 
 describe('dj-serve CLI', () => {

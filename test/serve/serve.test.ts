@@ -3,9 +3,7 @@
  * loopback: the schemas and rows of the demo, the stores DataJoint is told about, several
  * clients at once, COPY FROM STDIN refused without harm, and a clean close.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -21,36 +19,12 @@ import { parseStoreConfig } from '../../src/objects/stores.js';
 import { ListenError } from '../../src/serve/errors.js';
 import { serveSnapshot, type ServedSnapshot } from '../../src/serve/serve.js';
 import { scratchDir } from '../support/backends.js';
+import { fileHashes, portClosed } from '../support/files.js';
 import { makeDemoSnapshot, type DemoSnapshot } from './demo-snapshot.js';
 
 function client(served: ServedSnapshot): pg.Client {
   // Any user name and password are accepted; these are what DataJoint is told to use.
   return new pg.Client({ host: served.host, port: served.port, user: 'postgres', password: 'unused', database: 'postgres' });
-}
-
-/** Every file under `root`, as relative path -> sha256. */
-async function fileHashes(root: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else out.set(path.relative(root, full).split(path.sep).join('/'), createHash('sha256').update(await readFile(full)).digest('hex'));
-    }
-  };
-  await walk(root);
-  return out;
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
-  });
 }
 
 let demo: DemoSnapshot;
@@ -255,7 +229,7 @@ describe('serveSnapshot start-up failures and close', () => {
     expect(first.import.target.pipelineHash).toBe(demo.exported.pipelineHash);
     await first.close();
     await first.close();
-    expect(await refused(first.port)).toBe(true);
+    expect(await portClosed(first.port)).toBe(true);
     expect(existsSync(path.join(stores, 'local'))).toBe(true);
     // The identical objects are there already: a second serve accepts them.
     const second = await serveSnapshot({ snapshot: demo.repo, port: 0, stores, cacheDir: null });
@@ -269,6 +243,6 @@ describe('serveSnapshot start-up failures and close', () => {
     expect(existsSync(temp)).toBe(true);
     await served.close();
     expect(existsSync(temp)).toBe(false);
-    expect(await refused(served.port)).toBe(true);
+    expect(await portClosed(served.port)).toBe(true);
   });
 });
