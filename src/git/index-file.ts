@@ -8,9 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, type BigIntStats } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptObjectError, RepositoryLockedError, UnsupportedRepositoryError } from './errors.js';
+import { CorruptObjectError, UnsupportedRepositoryError } from './errors.js';
+import { replaceThroughLockFile } from './lockfile.js';
 
 export interface IndexEntry {
   path: string;
@@ -178,24 +179,7 @@ export function encodeIndex(entries: IndexEntry[]): Buffer {
  * git command makes us fail instead of racing it), then rename it over the index.
  */
 export async function writeIndex(gitdir: string, entries: IndexEntry[]): Promise<void> {
-  const lock = join(gitdir, 'index.lock');
-  let handle;
-  try {
-    handle = await open(lock, 'wx', 0o644);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'EEXIST') throw new RepositoryLockedError(lock, 'another git process');
-    throw err;
-  }
-  try {
-    await handle.writeFile(encodeIndex(entries));
-    await handle.close();
-    handle = null;
-    await rename(lock, join(gitdir, 'index'));
-  } catch (err) {
-    await handle?.close().catch(() => undefined);
-    await unlink(lock).catch(() => undefined);
-    throw err;
-  }
+  await replaceThroughLockFile(join(gitdir, 'index'), (handle) => handle.writeFile(encodeIndex(entries)));
 }
 
 /** Index mode for a tree mode string. */

@@ -6,11 +6,12 @@
  * empty) and keeps no reflog; we follow git's protocol instead: exclusive `<ref>.lock`, compare
  * with the expected old value, fsync, rename, then append the reflogs.
  */
-import { appendFile, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BranchMovedError, RepositoryLockedError } from './errors.js';
+import { BranchMovedError } from './errors.js';
 import { configBool, readConfig } from './config.js';
 import type { ResolvedIdentity } from './commit-format.js';
+import { replaceThroughLockFile } from './lockfile.js';
 
 export const ZERO_OID = '0'.repeat(40);
 
@@ -77,28 +78,13 @@ export async function updateRef(
   reflog: { who: ResolvedIdentity; message: string },
 ): Promise<void> {
   const path = join(gitdir, ref);
-  const lock = `${path}.lock`;
   await mkdir(dirname(path), { recursive: true });
-  let handle;
-  try {
-    handle = await open(lock, 'wx', 0o644);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'EEXIST') throw new RepositoryLockedError(lock, 'another git process');
-    throw err;
-  }
-  try {
+  await replaceThroughLockFile(path, async (handle) => {
     const current = await readRef(gitdir, ref);
     if (current !== expected) throw new BranchMovedError(ref.replace(/^refs\/heads\//, ''), expected, current);
     await handle.writeFile(`${next}\n`);
     await handle.sync();
-    await handle.close();
-    handle = null;
-    await rename(lock, path);
-  } catch (err) {
-    await handle?.close().catch(() => undefined);
-    await unlink(lock).catch(() => undefined);
-    throw err;
-  }
+  });
   // The ref has moved: from here on nothing may fail the update. A reflog is a convenience.
   try {
     if (!configBool(readConfig(gitdir), 'core.logallrefupdates', true)) return;
