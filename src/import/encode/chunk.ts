@@ -62,3 +62,14 @@ export class ChunkWriter {
     return out;
   }
 }
+
+/**
+ * A writer of text with the given characters replaced (a bulk format's escapes, e.g. tab and
+ * newline); text without any of them, the usual case, is written as it is.
+ */
+export function escapedTextWriter(escapes: Record<string, string>): (w: ChunkWriter, s: string) => void {
+  const chars = `[${Object.keys(escapes).map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]`;
+  const test = new RegExp(chars);
+  const all = new RegExp(chars, 'g');
+  return (w, s) => w.utf8(test.test(s) ? s.replace(all, (c) => escapes[c]) : s);
+}

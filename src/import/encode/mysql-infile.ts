@@ -5,7 +5,7 @@
  * hex-encoded, so a 1 KB blob costs ~1 KB (hex would double it and add an UNHEX per value).
  */
 import type { CValue } from '../../values/kinds.js';
-import type { ChunkWriter } from './chunk.js';
+import { escapedTextWriter, type ChunkWriter } from './chunk.js';
 import type { ToLiteral } from './literal.js';
 import type { RowWriter } from './pg-text.js';
 
@@ -38,13 +38,7 @@ function writeEscapedBytes(w: ChunkWriter, b: Uint8Array): void {
   w.pos = p;
 }
 
-const NEEDS_ESCAPE = /[\\\n\t\0]/;
-const ESCAPES = /[\\\n\t\0]/g;
-const ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\0': '\\0' };
-
-function writeEscapedText(w: ChunkWriter, s: string): void {
-  w.utf8(NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, (c) => ESCAPED[c]) : s);
-}
+const writeEscapedText = escapedTextWriter({ '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\0': '\\0' });
 
 export interface InfileField {
   /** Index of the value in the source row. */

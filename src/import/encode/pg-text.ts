@@ -5,18 +5,12 @@
  * the JS side (reading Parquet, formatting) is the bottleneck, not the server.
  */
 import type { CValue } from '../../values/kinds.js';
-import type { ChunkWriter } from './chunk.js';
+import { escapedTextWriter, type ChunkWriter } from './chunk.js';
 import type { ToLiteral } from './literal.js';
 
 export type RowWriter = (w: ChunkWriter, row: readonly CValue[]) => void;
 
-const NEEDS_ESCAPE = /[\\\n\r\t]/;
-const ESCAPES = /[\\\n\r\t]/g;
-const ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-function writeText(w: ChunkWriter, s: string): void {
-  w.utf8(NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, (c) => ESCAPED[c]) : s);
-}
+const writeText = escapedTextWriter({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' });
 
 export interface PgField {
   /** Index of the value in the source row. */
