@@ -7,7 +7,7 @@
  */
 import { type Column } from '../catalog/model.js';
 import { hashPipeline, hashSchema, TableHasher } from '../hash/index.js';
-import type { ObjectKind } from '../objects/references.js';
+import type { ObjectEntry } from '../objects/copy.js';
 import { readParquet, readParquetSchema } from '../parquet/reader.js';
 import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
 import { FORMAT_NAME, FORMAT_VERSION, type PipelineManifest, type SchemaManifest, type TableManifest } from '../snapshot/manifest.js';
@@ -18,15 +18,8 @@ import { bareHash, manifestHash, sameHash } from './hash-text.js';
 import { shapesOf } from './shapes.js';
 import { sha256File, type SnapshotFiles } from './source.js';
 
-export interface ObjectLine {
-  store: string;
-  path: string;
-  size?: number;
-  sha256?: string;
-  kind: ObjectKind;
-  missing?: true;
-  problem?: string;
-}
+/** A line of objects.jsonl: what the exporter recorded of one store object. */
+export type ObjectLine = ObjectEntry;
 
 export interface PresentObject extends ObjectLine {
   size: number;
