@@ -9,16 +9,14 @@
  * Each tool runs as its own process under /usr/bin/time, so peak RSS is the tool's own.
  * Figures go to stdout as a table; nothing is written outside a temp dir that is removed.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/db/connect.js';
-import { type Measured, nodeOptionsOf, seedTraces, timed } from './support.js';
-import { makeRunDir, removeRunDir, startMariadb, startPostgres, type RunningServer } from '../test/support/servers.js';
+import { type Measured, nodeOptionsOf, PASSWORD, seedTraces, timed, withBenchServers } from './support.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
-const PASSWORD = 'bench-password';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repoRoot, '.bench/cli/dj-export.js');
 /** Run as the installed command runs (bin/dj-export.js). */
@@ -39,25 +37,12 @@ function row(label: string, m: Measured, bytes: number, rows: number): string {
 }
 
 async function main(): Promise<void> {
-  const runDir = await makeRunDir();
-  const work = await mkdtemp(path.join(os.tmpdir(), 'dj-bench-export-'));
-  const servers: RunningServer[] = [];
-  try {
-    const [maria, pg] = await Promise.all([startMariadb(runDir, PASSWORD), startPostgres(runDir, PASSWORD)]);
-    servers.push(maria, pg);
+  await withBenchServers('dj-bench-export-', async (servers, work) => {
     const env = { DJ_PASS: PASSWORD };
     console.log(`dj-export benchmark: ${ROWS.toLocaleString('en-US')} rows x ~1.1 KB (int64 key, int32, float64, varchar, datetime(6), decimal, 1 KB <blob>), ${os.cpus().length} cores\n`);
     const lines: string[] = ['| tool | time | rows/s | throughput | output | peak RSS |', '|---|---|---|---|---|---|'];
 
-    for (const server of [maria, pg]) {
-      const info = server.info;
-      const mysql = info.kind === 'mariadb';
-      const url = mysql ? info.url : `${info.url.replace(/\/[^/]*$/, '')}/bench`;
-      if (!mysql) {
-        const admin = await connect(info.url, { password: PASSWORD });
-        await admin.execute('CREATE DATABASE bench');
-        await admin.close();
-      }
+    for (const { info, mysql, url } of servers) {
       const db = await connect(url, { password: PASSWORD });
       const t0 = performance.now();
       await seedTraces(db, 'bench_lab', ROWS);
@@ -79,11 +64,7 @@ async function main(): Promise<void> {
     }
     console.log('\n' + lines.join('\n'));
     console.log('\nTargets: peak RSS <= 300 MB; throughput >= 0.5x the dump tool now, on the way to >= 1x.');
-  } finally {
-    for (const s of servers) await s.stop().catch(() => {});
-    await removeRunDir(runDir).catch(() => {});
-    await rm(work, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();

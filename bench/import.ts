@@ -14,18 +14,16 @@
  * the logical hash of the snapshot before, and re-reading and hashing the target after; its
  * phases are shown separately.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../src/db/connect.js';
-import { type Measured, nodeOptionsOf, seedTraces, timed } from './support.js';
+import { type Measured, nodeOptionsOf, PASSWORD, seedTraces, timed, withBenchServers } from './support.js';
 import { exportPipeline } from '../src/export/export.js';
-import { makeRunDir, removeRunDir, startMariadb, startPostgres, type RunningServer } from '../test/support/servers.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const WITH_PGLITE = process.argv.includes('pglite');
-const PASSWORD = 'bench-password';
 const SCHEMA = 'bench_lab';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repoRoot, '.bench/cli/dj-import.js');
@@ -58,27 +56,13 @@ function phases(m: Measured): string {
 }
 
 async function main(): Promise<void> {
-  const runDir = await makeRunDir();
-  const work = await mkdtemp(path.join(os.tmpdir(), 'dj-bench-import-'));
-  const servers: RunningServer[] = [];
-  try {
-    const [maria, pg] = await Promise.all([startMariadb(runDir, PASSWORD), startPostgres(runDir, PASSWORD)]);
-    servers.push(maria, pg);
+  await withBenchServers('dj-bench-import-', async (servers, work) => {
     console.log(`dj-import benchmark: ${ROWS.toLocaleString('en-US')} rows x ~1.1 KB (int64 key, int32, float64, varchar, datetime(6), decimal, 1 KB <blob>), ${os.cpus().length} cores\n`);
     const lines: string[] = ['| restore | time | rows/s | data | peak RSS |', '|---|---|---|---|---|'];
     const notes: string[] = [];
     let snapshotForPglite = '';
 
-    for (const server of [maria, pg]) {
-      const info = server.info;
-      const mysql = info.kind === 'mariadb';
-      const name = mysql ? 'MariaDB' : 'PostgreSQL';
-      const url = mysql ? info.url : `${info.url.replace(/\/[^/]*$/, '')}/bench`;
-      if (!mysql) {
-        const admin = await connect(info.url, { password: PASSWORD });
-        await admin.execute('CREATE DATABASE bench');
-        await admin.close();
-      }
+    for (const { info, name, mysql, url } of servers) {
       const db = await connect(url, { password: PASSWORD });
       const t0 = performance.now();
       await seedTraces(db, SCHEMA, ROWS);
@@ -122,11 +106,7 @@ async function main(): Promise<void> {
     console.log('\n' + lines.join('\n'));
     console.log('\n' + notes.map((n) => `- ${n}`).join('\n'));
     console.log('\n"data" is the size of what each tool reads (Parquet for dj-import, the SQL dump for the client), per second.');
-  } finally {
-    for (const s of servers) await s.stop().catch(() => {});
-    await removeRunDir(runDir).catch(() => {});
-    await rm(work, { recursive: true, force: true });
-  }
+  });
 }
 
 await main();

@@ -4,7 +4,48 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { connect } from '../src/db/connect.js';
 import type { Database } from '../src/db/types.js';
+import { makeRunDir, removeRunDir, startMariadb, startPostgres, type RunningServer, type ServerInfo } from '../test/support/servers.js';
+
+/** The throwaway servers' password (they listen on 127.0.0.1 only and live for one run). */
+export const PASSWORD = 'bench-password';
+
+export interface BenchServer {
+  info: ServerInfo;
+  name: 'MariaDB' | 'PostgreSQL';
+  mysql: boolean;
+  /** Where the benchmark's data lives: the server, or its `bench` database on PostgreSQL. */
+  url: string;
+}
+
+/**
+ * Starts throwaway MariaDB and PostgreSQL servers and a temp dir, runs `body`, and removes
+ * them all, whatever happens.
+ */
+export async function withBenchServers(tempPrefix: string, body: (servers: BenchServer[], work: string) => Promise<void>): Promise<void> {
+  const runDir = await makeRunDir();
+  const work = await mkdtemp(path.join(os.tmpdir(), tempPrefix));
+  const running: RunningServer[] = [];
+  try {
+    const [maria, pg] = await Promise.all([startMariadb(runDir, PASSWORD), startPostgres(runDir, PASSWORD)]);
+    running.push(maria, pg);
+    const admin = await connect(pg.info.url, { password: PASSWORD });
+    await admin.execute('CREATE DATABASE bench');
+    await admin.close();
+    await body([
+      { info: maria.info, name: 'MariaDB', mysql: true, url: maria.info.url },
+      { info: pg.info, name: 'PostgreSQL', mysql: false, url: `${pg.info.url.replace(/\/[^/]*$/, '')}/bench` },
+    ], work);
+  } finally {
+    for (const s of running) await s.stop().catch(() => {});
+    await removeRunDir(runDir).catch(() => {});
+    await rm(work, { recursive: true, force: true });
+  }
+}
 
 export interface Measured {
   seconds: number;
