@@ -3,7 +3,7 @@
  * keys inside CREATE TABLE; indexes and comments as separate statements after it. Used both to
  * replay a PostgreSQL catalog and to declare a table translated from MySQL.
  */
-import type { FkAction } from '../catalog/model.js';
+import type { ForeignKey } from '../catalog/model.js';
 import { qualifiedName, quoteIdent, stringLiteral } from './sql/quote.js';
 
 export interface PgColumnModel {
@@ -21,16 +21,8 @@ export interface PgColumnModel {
   explicitNullDefault?: boolean;
 }
 
-export interface PgForeignKeyModel {
-  /** kept on replay; DataJoint leaves naming to the server */
-  name?: string;
-  columns: string[];
-  refSchema: string;
-  refTable: string;
-  refColumns: string[];
-  onUpdate: FkAction;
-  onDelete: FkAction;
-}
+/** A foreign key to emit; its name is kept on replay (DataJoint leaves naming to the server). */
+export type PgForeignKeyModel = Omit<ForeignKey, 'name'> & { name?: string };
 
 export interface PgTableModel {
   schema: string;

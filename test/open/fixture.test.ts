@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import { objectPath } from '../../src/snapshot/layout.js';
 import type { PipelineManifest, SchemaManifest } from '../../src/snapshot/manifest.js';
 import type { CValue } from '../../src/values/kinds.js';
 import { forEachBackend, type Scratch } from '../support/backends.js';
+import { filesUnder } from '../support/files.js';
 import { buildFixturePipeline, type FixtureDescription } from '../support/fixture.js';
 import { cOrderBytesOf } from './c-order.js';
 import { parseNpy } from './npy-parse.js';
@@ -37,15 +38,6 @@ async function rows(file: string): Promise<CValue[][]> {
   const out: CValue[][] = [];
   for await (const batch of readParquet(file)) out.push(...batch);
   return out;
-}
-
-async function filesUnder(root: string): Promise<string[]> {
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.push(path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 /** Content of every open file but the indexes (whose metadata names the backend's SQL types), per backend, schema prefix removed. */

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { readParquet, readParquetSchema } from '../../src/parquet/reader.js';
 import type { SchemaManifest } from '../../src/snapshot/manifest.js';
 import type { CValue } from '../../src/values/kinds.js';
 import { parseDatetime } from '../../src/values/temporal.js';
+import { filesUnder } from '../support/files.js';
 import { npyDescrOf, parseNpy } from './npy-parse.js';
 import { attachment, handObject, handSchema, handTable } from './staging.js';
 
@@ -151,15 +152,6 @@ async function buildSnapshot(dir: string): Promise<Built> {
     dir,
     schemas: [handSchema(S, [values, keysText, keysTyped, noPk, allNull, plain, custom]), handSchema('old', [legacy], '0.x')],
   };
-}
-
-async function filesUnder(root: string): Promise<string[]> {
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out.push(path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 async function indexRows(dir: string, schema: string, table: string): Promise<{ names: string[]; rows: CValue[][] }> {

@@ -1,5 +1,6 @@
 /** Small helpers about files and ports that several suites check against. */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -28,4 +29,14 @@ export function portClosed(port: number): Promise<boolean> {
     });
     socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
   });
+}
+
+/** The relative paths (with `/`) of every file under `root`, sorted; none when it is absent. */
+export async function filesUnder(root: string): Promise<string[]> {
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out.push(path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  }
+  return out.sort();
 }
