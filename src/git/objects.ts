@@ -27,6 +27,12 @@ export type CompressionLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 'auto';
 export interface WriteBlobOptions {
   /** zlib level for the loose object; default 'auto'. */
   level?: CompressionLevel;
+  /**
+   * False when the content is most likely not stored yet (a new file): a large file is then
+   * hashed while it is written, in one pass, instead of hashed first to skip a stored object.
+   * Default true. Either way the result is the same.
+   */
+  maybeStored?: boolean;
 }
 
 /** Anything that names a git directory (a `Repo` does). */
@@ -34,7 +40,7 @@ export interface GitDirRef {
   gitdir: string;
 }
 
-/** Files up to this size are read whole; larger ones stream in two passes (hash, then write if new). */
+/** Files up to this size are read whole; larger ones stream (hashed first, then written if new; or in one pass). */
 const SMALL_FILE = 1024 * 1024;
 const SAMPLE = 256 * 1024;
 const CHUNK = 1024 * 1024;
@@ -105,10 +111,11 @@ export class LooseObjectWriter {
       return { oid: await this.writeBytes('blob', content, level === 'auto' ? 1 : level), size: content.length };
     }
     // Pass 1 hashes only: re-exported content is usually already stored, and hashing (~1.5 GB/s)
-    // is far cheaper than deflating and writing it again.
-    const oid = await hashBlobFile(filePath, size);
-    if (await this.odb.probablyHas(oid)) return { oid, size };
+    // is far cheaper than deflating and writing it again. New content skips it.
+    const known = options.maybeStored === false ? null : await hashBlobFile(filePath, size);
+    if (known !== null && (await this.odb.probablyHas(known))) return { oid: known, size };
     const chosen = level === 'auto' ? chooseLevel('auto', await readPrefix(filePath, SAMPLE), true) : level;
+    let oid = known ?? '';
     const temp = this.tempPath();
     try {
       const hash = createHash('sha1');
@@ -128,9 +135,11 @@ export class LooseObjectWriter {
         createDeflate({ level: chosen, chunkSize: CHUNK }),
         createWriteStream(temp, { flags: 'wx', mode: 0o444 }),
       );
-      const again = hash.digest('hex');
-      if (seen !== size || again !== oid) throw new ConcurrentModificationError(filePath, 'storing it');
-      this.place(temp, oid);
+      const written = hash.digest('hex');
+      if (seen !== size || (known !== null && written !== known)) throw new ConcurrentModificationError(filePath, 'storing it');
+      oid = written;
+      if (known === null && (await this.odb.probablyHas(oid))) await unlink(temp);
+      else this.place(temp, oid);
     } catch (err) {
       await unlink(temp).catch(() => undefined);
       throw wrapWriteError(this.gitdir, err);

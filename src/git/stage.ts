@@ -176,6 +176,8 @@ export class SnapshotStage {
     const files = this.scanStaging();
     const entries: TreeEntry[] = new Array(files.length);
     const level = this.options.level ?? 'auto';
+    // A path HEAD does not have most likely holds new content: written in one pass, unhashed first.
+    const basePaths = new Set((await this.baseEntries()).map((e) => e.path));
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < files.length) {
@@ -183,7 +185,7 @@ export class SnapshotStage {
         const path = validatePath(files[i]).join('/');
         const abs = join(this.dir, path);
         const chosen = typeof level === 'function' ? level(path, (await stat(abs)).size) : level;
-        const { oid } = await this.writer.writeBlobFile(abs, { level: chosen });
+        const { oid } = await this.writer.writeBlobFile(abs, { level: chosen, maybeStored: basePaths.has(path) });
         entries[i] = { path, oid, mode: this.modes.get(path) ?? '100644' };
       }
     };

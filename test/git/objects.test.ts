@@ -51,6 +51,24 @@ describe('blob objects', () => {
     expect(loose(await writeBlobFile(repo, zeros))).toBeLessThan(100 * 1024);
   });
 
+  it('stores new content in one pass (maybeStored: false) under the same id, also when it is stored already', async () => {
+    const repo = await prepareRepository(join(tempDir(), 'repo'));
+    const files = tempDir();
+    const path = join(files, 'big');
+    writeFileSync(path, pseudoRandomBytes(3 * 1024 * 1024, 11));
+    const writer = new LooseObjectWriter(repo.gitdir);
+    const first = await writer.writeBlobFile(path, { maybeStored: false });
+    expect(first.oid).toBe(cli(files, ['hash-object', path]));
+    expect(first.size).toBe(3 * 1024 * 1024);
+    expect(writer.created).toEqual([first.oid]);
+    // The same content again, told it is new: same id, not created twice, no temporary left.
+    const again = await writer.writeBlobFile(path, { maybeStored: false });
+    expect(again.oid).toBe(first.oid);
+    expect(writer.created).toEqual([first.oid]);
+    expect(fs.readdirSync(join(repo.gitdir, 'objects')).filter((n) => n.startsWith('tmp_obj'))).toEqual([]);
+    expect(fsck(repo.dir)).not.toMatch(/error|missing|corrupt/i);
+  });
+
   it('notices a file that changes while it is hashed', async () => {
     const path = join(tempDir(), 'f');
     writeFileSync(path, 'four');
