@@ -13,8 +13,7 @@
  * back from the file until the end so the UUID/JSON logical types can be added (see footer.ts)
  * before it is written and hashed.
  */
-import { createHash } from 'node:crypto';
-import { open, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { BatchEncoder } from './encode-batch.js';
 import { EncoderJob } from './encoder-thread.js';
@@ -70,24 +69,6 @@ function positiveLimit(name: string, v: number | undefined): number {
   if (v === undefined) return Infinity;
   if (!Number.isInteger(v) || v < 1) throw new ParquetSchemaError(`Option ${name} must be a positive integer, got ${String(v)}.`, { option: name });
   return v;
-}
-
-async function sha256OfFiles(paths: readonly string[]): Promise<string> {
-  const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  for (const p of paths) {
-    const fh = await open(p, 'r');
-    try {
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-        if (bytesRead === 0) break;
-        h.update(buf.subarray(0, bytesRead));
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-  return h.digest('hex');
 }
 
 /**
@@ -177,14 +158,13 @@ export class ParquetStreamWriter {
       this.job.endPart();
       this.partOpen = false;
     }
-    const encoded = await this.job.close();
+    const { parts: encoded, sha256 } = await this.job.close();
     if (encoded.length !== this.paths.length) throw new ParquetWriterInternalError(`The Parquet encoder wrote ${encoded.length} parts, ${this.paths.length} were started.`);
     const parts: ParquetPart[] = encoded.map((p, i) => ({ path: this.paths[i], rows: p.rows, bytes: p.bytes, sha256: p.sha256 }));
     return {
       rows: parts.reduce((n, p) => n + p.rows, 0),
       bytes: parts.reduce((n, p) => n + p.bytes, 0),
-      // One part (the usual case): its own hash, without hashing the bytes twice.
-      sha256: parts.length === 1 ? parts[0].sha256 : await sha256OfFiles(this.paths),
+      sha256,
       parts,
     };
   }
