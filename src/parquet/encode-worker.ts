@@ -9,7 +9,6 @@
  * Memory: the sender has only a few slots, each freed by an `ack`, and
  * parquet-rs closes a row group after every batch (settings.ts), so a job holds a few batches.
  */
-import { createHash } from 'node:crypto';
 import { rename, unlink } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
@@ -95,8 +94,6 @@ class Job {
   private readonly inbox: Inbox[] = [];
   private waiting: ((m: Inbox) => void) | null = null;
   private readonly written: string[] = [];
-  /** All parts' bytes in order, hashed as they are written. */
-  private readonly whole = createHash('sha256');
   private aborted = false;
   private failed = false;
   closed = false;
@@ -142,7 +139,7 @@ class Job {
       if (m.type === 'abort' || m.type === 'close') {
         if (m.type === 'close') {
           this.closed = true;
-          post({ type: 'closed', job: this.id, sha256: this.whole.digest('hex') });
+          post({ type: 'closed', job: this.id });
         }
         return;
       }
@@ -188,7 +185,7 @@ class Job {
       },
     }, { highWaterMark: 0 });
 
-    const file = await PartFile.create(path, this.whole);
+    const file = await PartFile.create(path);
     try {
       let output: ReadableStream<Uint8Array>;
       try {

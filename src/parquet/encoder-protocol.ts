@@ -29,8 +29,7 @@ export type FromEncoder =
   /** A batch's slot was read (the batch is being encoded): the sender may reuse the slot. */
   | { type: 'ack'; job: number; slot: number }
   | { type: 'part-done'; job: number; part: EncodedPart }
-  /** Every part written; `sha256` is that of all parts' bytes in order. */
-  | { type: 'closed'; job: number; sha256: string }
+  | { type: 'closed'; job: number }
   | { type: 'failed'; job: number; error: SerializedError }
   | { type: 'aborted'; job: number };
 

@@ -67,7 +67,6 @@ export class EncoderJob {
   private waiter: Waiter | null = null;
   private gone = false;
   readonly parts: EncodedPart[] = [];
-  private wholeSha256 = '';
 
   constructor(columns: readonly ColumnShape[], noDictionary: readonly string[]) {
     this.slots = new SlotRing(BATCH_SLOTS, headRoomFor(columns.length));
@@ -110,12 +109,12 @@ export class EncoderJob {
     return this.wait('ready');
   }
 
-  /** Waits until every part is written; the parts in order and the hash of all their bytes. */
-  async close(): Promise<{ parts: EncodedPart[]; sha256: string }> {
+  /** Waits until every part is written; the parts in order. */
+  async close(): Promise<EncodedPart[]> {
     if (this.error) throw this.error;
     this.post({ type: 'close', job: this.id });
     await this.wait('closed');
-    return { parts: this.parts, sha256: this.wholeSha256 };
+    return this.parts;
   }
 
   /** Stops the job; the worker removes the files it wrote. Never rejects. */
@@ -155,7 +154,6 @@ export class EncoderJob {
         this.parts.push(m.part);
         return;
       case 'closed':
-        this.wholeSha256 = m.sha256;
         track(this, false);
         this.settle('closed');
         return;

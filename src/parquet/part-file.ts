@@ -13,11 +13,10 @@ export class PartFile {
   private pending: Uint8Array | null = null;
   private readonly hash: Hash = createHash('sha256');
   bytes = 0;
-  /** `whole` also hashes what is written: the hash of all parts of a table in order. */
-  private constructor(private readonly fh: FileHandle, private readonly whole?: Hash) {}
+  private constructor(private readonly fh: FileHandle) {}
 
-  static async create(path: string, whole?: Hash): Promise<PartFile> {
-    return new PartFile(await open(path, 'w'), whole);
+  static async create(path: string): Promise<PartFile> {
+    return new PartFile(await open(path, 'w'));
   }
 
   private async emit(b: Uint8Array): Promise<void> {
@@ -27,7 +26,6 @@ export class PartFile {
       off += bytesWritten;
     }
     this.hash.update(b);
-    this.whole?.update(b);
     this.bytes += b.length;
   }
 

@@ -55,8 +55,6 @@ export interface ParquetPart {
 export interface ParquetWriteResult {
   rows: number;
   bytes: number;
-  /** SHA-256 of all parts' bytes concatenated in order: the file's own hash when there is one part. */
-  sha256: string;
   parts: ParquetPart[];
 }
 
@@ -158,13 +156,12 @@ export class ParquetStreamWriter {
       this.job.endPart();
       this.partOpen = false;
     }
-    const { parts: encoded, sha256 } = await this.job.close();
+    const encoded = await this.job.close();
     if (encoded.length !== this.paths.length) throw new ParquetWriterInternalError(`The Parquet encoder wrote ${encoded.length} parts, ${this.paths.length} were started.`);
     const parts: ParquetPart[] = encoded.map((p, i) => ({ path: this.paths[i], rows: p.rows, bytes: p.bytes, sha256: p.sha256 }));
     return {
       rows: parts.reduce((n, p) => n + p.rows, 0),
       bytes: parts.reduce((n, p) => n + p.bytes, 0),
-      sha256,
       parts,
     };
   }

@@ -54,7 +54,7 @@ export async function handTable(
   const written = await writeParquet(full, shapes, (async function* () { yield rows; })());
   return {
     name, tier: 'manual', master: null, comment: '', definition: '', columns: cols, primaryKey, foreignKeys: [], indexes: [],
-    createSql: '', postSql: [], files: [{ path: file, rows: rows.length, bytes: written.bytes, sha256: written.sha256 }],
+    createSql: '', postSql: [], files: [{ path: file, rows: rows.length, bytes: written.bytes, sha256: written.parts[0].sha256 }],
     rows: rows.length, hash: '0'.repeat(64),
   };
 }
