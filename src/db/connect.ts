@@ -3,10 +3,7 @@
  * The password never comes from the URL (see url.ts): the caller may pass one, else it is
  * taken from `DJ_PASS` or asked for at a terminal (password.ts).
  */
-import { connectMysql } from './mysql/connect.js';
 import { resolvePassword, type PasswordSource } from './password.js';
-import { connectPglite } from './pglite/connect.js';
-import { connectPostgres } from './postgres/connect.js';
 import type { ConnectionTarget, Database } from './types.js';
 import { parseDatabaseUrl, serverAddress } from './url.js';
 
@@ -25,12 +22,16 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   return connectTarget(parseDatabaseUrl(url), options);
 }
 
+/**
+ * Each dialect's driver is loaded only when a URL asks for it: a process holds one or two of
+ * the three (each 6–20 MB of memory), not all.
+ */
 export async function connectTarget(target: ConnectionTarget, options: ConnectOptions = {}): Promise<Database> {
-  if (target.dialect === 'pglite') return connectPglite(target);
+  if (target.dialect === 'pglite') return (await import('./pglite/connect.js')).connectPglite(target);
   const password = options.password
     ?? await resolvePassword(`${target.user}@${serverAddress(target)}`, options.passwordSource);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return target.dialect === 'mysql'
-    ? connectMysql(target, { password, connectTimeoutMs })
-    : connectPostgres(target, { password, connectTimeoutMs });
+    ? (await import('./mysql/connect.js')).connectMysql(target, { password, connectTimeoutMs })
+    : (await import('./postgres/connect.js')).connectPostgres(target, { password, connectTimeoutMs });
 }

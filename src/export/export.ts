@@ -23,7 +23,6 @@ import { copyObjects, ObjectCollector, type ObjectEntry } from '../objects/copy.
 import { objectRefOf } from '../objects/references.js';
 import { checkStoreLocations, loadStoreConfig, NO_STORES, type StoreConfig } from '../objects/stores.js';
 import { parseCodec } from '../catalog/types.js';
-import { writeOpenView } from '../open/index.js';
 import { ParquetStreamWriter, releaseEncoder, type ParquetWriteResult } from '../parquet/writer.js';
 import {
   FORMAT_NAME, FORMAT_VERSION, objectLine, schemaManifest, serialize, tableManifest,
@@ -128,6 +127,8 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
     let openFiles = 0;
     if (options.open) {
       progress({ type: 'phase', phase: 'writing the open view of blobs and attachments' });
+      // Loaded only for --open: it brings the Parquet reader (parquet-wasm, Arrow) into this thread.
+      const { writeOpenView } = await import('../open/index.js');
       const view = await writeOpenView({
         stagingDir: staging, schemas: schemaManifests, onProgress: progress, defaultStore: stores.defaultStore ?? undefined,
       });

@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import { join, resolve } from 'node:path';
-import git from 'isomorphic-git';
 import { decodeCommit, type CommitObject } from './commit-format.js';
 import { AmbiguousRefError, BlobTooLargeError, NoRepositoryError, ObjectTypeError, RefNotFoundError, UnsupportedRepositoryError } from './errors.js';
 import { objectDatabase, type ObjectDatabase } from './odb.js';
@@ -52,6 +51,8 @@ async function parentOf(odb: ObjectDatabase, commit: string, n: number, dir: str
 async function resolveBase(dir: string, gitdir: string, odb: ObjectDatabase, name: string, full: string): Promise<string> {
   if (/^[0-9a-f]{40}$/i.test(name) && (await odb.has(name.toLowerCase()))) return name.toLowerCase();
   try {
+    // Loaded on first use: a command that never resolves a ref does not pay its memory.
+    const { default: git } = await import('isomorphic-git');
     return await git.resolveRef({ fs, gitdir, ref: name });
   } catch (err) {
     if ((err as { code?: string }).code !== 'NotFoundError') throw err;
