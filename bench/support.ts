@@ -2,7 +2,7 @@
  * What the benchmarks share: timing a command as its own process (time and peak RSS from
  * /usr/bin/time) and the generated pipeline they all measure.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -65,6 +65,9 @@ const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `cmd` under /usr/bin/time, stdin and stdout optionally from and to files. */
 export function timed(cmd: string, args: string[], env: Record<string, string>, files: { stdin?: string; stdout?: string } = {}): Promise<Measured> {
+  // Every tool starts with no dirty pages waiting: otherwise the one that runs right after a
+  // tool that wrote gigabytes pays for writing that tool's output back to disk.
+  spawnSync('sync');
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let shell = [cmd, ...args].map(quote).join(' ');
