@@ -13,6 +13,7 @@ import { copyBlobToFile, gitdirOf, listTree, readBlob, resolveRef } from './read
 import { decodeCommit } from './commit-format.js';
 import { treeOf } from './tree-walk.js';
 import { validatePath, type FileMode } from './tree-format.js';
+import { cleanCheckedOut } from './status.js';
 
 export interface SnapshotFileInfo {
   /** Path inside the snapshot, `/`-separated. */
@@ -37,6 +38,8 @@ export interface SnapshotSource {
   readFile(path: string): Promise<Uint8Array>;
   /** Copies a file to `destPath` with bounded memory (temporary file renamed into place). */
   copyFileTo(path: string, destPath: string): Promise<void>;
+  /** A local file that holds exactly this file's bytes and can be read in place, if there is one. */
+  fileInPlace(path: string): Promise<string | null>;
 }
 
 function byPath(a: SnapshotFileInfo, b: SnapshotFileInfo): number {
@@ -49,6 +52,7 @@ function label(d: SourceDescription): string {
 
 export class GitRefSource implements SnapshotSource {
   private files: Map<string, SnapshotFileInfo> | null = null;
+  private checkedOut: Promise<Map<string, string>> | null = null;
 
   private constructor(private readonly description: Extract<SourceDescription, { kind: 'git' }>) {}
 
@@ -99,6 +103,23 @@ export class GitRefSource implements SnapshotSource {
 
   async copyFileTo(path: string, destPath: string): Promise<void> {
     await copyBlobToFile(this.description.dir, (await this.entry(path)).oid!, destPath);
+  }
+
+  /**
+   * The working-tree file at `path` when git would call it unmodified and it holds this
+   * commit's blob (typically: the ref is the checked-out HEAD); null otherwise. Reading it in
+   * place spares copying the blob out of the object database.
+   */
+  async fileInPlace(path: string): Promise<string | null> {
+    this.checkedOut ??= (async () => {
+      const wanted = new Map([...(await this.index()).values()].map((f) => [f.path, f.oid!]));
+      try {
+        return await cleanCheckedOut({ dir: this.description.dir, gitdir: gitdirOf(this.description.dir) }, wanted);
+      } catch {
+        return new Map<string, string>(); // no usable index (a bare repository): copy every blob
+      }
+    })();
+    return (await this.checkedOut).get(path) ?? null;
   }
 }
 
@@ -173,6 +194,10 @@ export class DirectorySource implements SnapshotSource {
       await unlink(temp).catch(() => undefined);
       throw err;
     }
+  }
+
+  async fileInPlace(path: string): Promise<string | null> {
+    return this.locate(path);
   }
 }
 

@@ -83,6 +83,30 @@ function readOptional(path: string): string | null {
   }
 }
 
+/**
+ * The working-tree files that hold exactly the blob a commit has at their path, by git's own
+ * test and without reading them: the index entry names that blob, the file is a regular file
+ * with the entry's mode, and its stat data still match the entry (and are not racy). Such a
+ * file can be read in place instead of copying the blob out of the object database.
+ */
+export async function cleanCheckedOut(repo: { dir: string; gitdir: string }, wanted: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const index = await readIndex(repo.gitdir);
+  if (!index) return out;
+  const config = readConfig(repo.gitdir);
+  const trustCtime = configBool(config, 'core.trustctime', true);
+  const checkAll = (config.get('core.checkstat') ?? 'default') !== 'minimal';
+  for (const e of index.entries) {
+    if (e.stage !== 0 || e.skipWorktree || e.assumeValid || e.intentToAdd) continue;
+    if (wanted.get(e.path) !== e.oid || (e.mode !== 0o100644 && e.mode !== 0o100755)) continue;
+    const abs = join(repo.dir, e.path);
+    const st = lstatNs(abs);
+    if (!st || (Number(st.mode) & S_IFMT) !== S_IFREG) continue;
+    if (statMatches(e, st, trustCtime, checkAll) && !isRacy(e, index.mtimeNs)) out.set(e.path, abs);
+  }
+  return out;
+}
+
 /** Compares HEAD, the index and the working tree of a non-bare repository. */
 export async function workingTreeStatus(repo: { dir: string; gitdir: string }, options: StatusOptions = {}): Promise<WorkingTreeStatus> {
   const { dir, gitdir } = repo;

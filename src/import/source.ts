@@ -2,10 +2,11 @@
  * Where a snapshot is read from: the tree of a commit in a git repository (any ref — branch,
  * tag, old commit — read from the object database without a checkout), or a plain directory.
  * Everything after this point sees local files: git blobs that must be read as files (Parquet,
- * objects) are streamed into a work directory first, verified against their git ids on the way.
+ * objects) are read in place when checked out unmodified, else streamed into a work directory
+ * first, verified against their git ids on the way.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors/base.js';
@@ -36,36 +37,24 @@ export async function openSnapshot(dir: string, ref?: string): Promise<SnapshotF
   const source = await openSnapshotSource(root, ref === undefined ? {} : { ref });
   const keys = new Set((await source.listFiles()).map((f) => f.path));
   const d = source.describe();
-  if (d.kind === 'git') {
-    return {
-      label: `${d.dir} at ${d.ref} (commit ${d.commit.slice(0, 12)})`,
-      dir: d.dir,
-      ref: d.ref,
-      commit: d.commit,
-      paths: () => keys,
-      readText: async (file) => Buffer.from(await source.readFile(file)).toString('utf8'),
-      localPath: async (file, workDir) => {
-        // Git blobs are streamed out (and verified against their ids) to be read as files.
-        const dest = path.join(workDir, ...file.split('/'));
-        await mkdir(path.dirname(dest), { recursive: true });
-        await source.copyFileTo(file, dest);
-        return dest;
-      },
-    };
-  }
-  const real = realpathSync(d.dir);
   return {
-    label: d.dir,
+    label: d.kind === 'git' ? `${d.dir} at ${d.ref} (commit ${d.commit.slice(0, 12)})` : d.dir,
     dir: d.dir,
-    ref: null,
-    commit: null,
+    ref: d.kind === 'git' ? d.ref : null,
+    commit: d.kind === 'git' ? d.commit : null,
     paths: () => keys,
     readText: async (file) => Buffer.from(await source.readFile(file)).toString('utf8'),
-    localPath: async (file) => {
-      // Read in place; the listing already refused links that leave the directory.
-      const local = realpathSync(path.join(real, ...file.split('/')));
-      if (!local.startsWith(real + path.sep)) throw new UsageError(`${file} leaves the snapshot directory ${d.dir}.`, { file });
-      return local;
+    localPath: async (file, workDir) => {
+      // Read in place where the bytes are on disk as they are: a directory snapshot's own file
+      // (links leaving it refused), or a checked-out file that git sees unmodified, i.e. the
+      // blob itself. Its sha256 is checked against the manifest like any other.
+      const inPlace = await source.fileInPlace(file);
+      if (inPlace) return inPlace;
+      // Other git blobs are streamed out (and verified against their ids) to be read as files.
+      const dest = path.join(workDir, ...file.split('/'));
+      await mkdir(path.dirname(dest), { recursive: true });
+      await source.copyFileTo(file, dest);
+      return dest;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, createReadStream } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -311,5 +311,46 @@ describe('SnapshotSource', () => {
     expect(await src.hasFile('escape')).toBe(false);
     expect(await src.hasFile('b.txt')).toBe(true);
     await expect(src.listFiles()).rejects.toMatchObject({ code: 'snapshot-unsupported-entry' });
+  });
+});
+
+describe('files read in place', () => {
+  it('offers a checked-out file only while git would call it unmodified and it holds the blob of the ref read', async () => {
+    const repo = await prepareRepository(join(tempDir(), 'inplace'));
+    await commit(repo, V[0], 'v1');
+    await commit(repo, V[2], 'v3');
+    const at = async (ref: string, path: string) => (await GitRefSource.open(repo.dir, ref)).fileInPlace(path);
+
+    // HEAD as checked out: every file; an older ref: only the files whose blob is unchanged.
+    for (const path of V[2].keys()) expect(await at('HEAD', path)).toBe(join(repo.dir, path));
+    expect(await at('HEAD~1', 'tables/a.parquet')).toBe(join(repo.dir, 'tables/a.parquet'));
+    expect(await at('HEAD~1', 'tables/log.txt')).toBeNull();
+    expect(await at('HEAD~1', 'manifest.json')).toBeNull();
+
+    // Edited in place, same size: the stat data no longer match, so the blob is copied instead.
+    const edited = join(repo.dir, 'tables/a.parquet');
+    const bytes = readFileSync(edited);
+    bytes[0] ^= 0xff;
+    writeFileSync(edited, bytes);
+    expect(await at('HEAD', 'tables/a.parquet')).toBeNull();
+    const copy = join(tempDir(), 'a.parquet');
+    await (await GitRefSource.open(repo.dir, 'HEAD')).copyFileTo('tables/a.parquet', copy);
+    expect(readFileSync(copy).equals(V[2].get('tables/a.parquet')!)).toBe(true);
+
+    // A symbolic link in place of a file is never read through.
+    const linked = join(repo.dir, 'new/file.txt');
+    const target = join(tempDir(), 'elsewhere.txt');
+    writeFileSync(target, 'three');
+    rmSync(linked);
+    symlinkSync(target, linked);
+    expect(await at('HEAD', 'new/file.txt')).toBeNull();
+  });
+
+  it('offers nothing from a bare repository', async () => {
+    const bare = join(tempDir(), 'bare.git');
+    git(tempDir(), ['clone', '-q', '--bare', source, bare]);
+    const src = await GitRefSource.open(bare, 'HEAD');
+    expect(await src.fileInPlace('manifest.json')).toBeNull();
+    expect(Buffer.from(await src.readFile('manifest.json')).equals(V[2].get('manifest.json')!)).toBe(true);
   });
 });
