@@ -94,6 +94,28 @@ export class TableHasher {
   }
 
   add(row: readonly CValue[]): void {
+    const at = this.room() * REC; // first: room() may replace this.digests
+    this.digester.digestInto(row, this.digests, at);
+    this.count++;
+    this.total++;
+  }
+
+  /**
+   * Adds rows already digested elsewhere (RowDigester.digestInto, e.g. in worker threads):
+   * 32 bytes per row, rows in any order. The same rows give the same hash either way.
+   */
+  addDigests(digests: Uint8Array): void {
+    if (digests.length % REC !== 0) throw new HashInputError(`Row digests come in ${REC}-byte records; got ${digests.length} bytes.`);
+    for (let off = 0; off < digests.length; off += REC) {
+      const at = this.room() * REC;
+      this.digests.set(digests.subarray(off, off + REC), at);
+      this.count++;
+      this.total++;
+    }
+  }
+
+  /** Makes room for one more digest (spilling a full run first); returns its index. */
+  private room(): number {
     if (this.finished) throw new HashInputError('TableHasher.add after digest(); make a new hasher per table.');
     if (this.count === this.spillRows) this.spill();
     if ((this.count + 1) * REC > this.digests.length) {
@@ -101,9 +123,7 @@ export class TableHasher {
       next.set(this.digests.subarray(0, this.count * REC));
       this.digests = next;
     }
-    this.digester.digestInto(row, this.digests, this.count * REC);
-    this.count++;
-    this.total++;
+    return this.count;
   }
 
   addRows(rows: readonly (readonly CValue[])[]): void {

@@ -8,7 +8,8 @@
 import { type Column } from '../catalog/model.js';
 import { hashPipeline, hashSchema, TableHasher } from '../hash/index.js';
 import type { ObjectEntry } from '../objects/copy.js';
-import { readParquet, readParquetSchema } from '../parquet/reader.js';
+import { readParquet, readParquetLayout } from '../parquet/reader.js';
+import { DigestPool } from './digest-pool.js';
 import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
 import { FORMAT_NAME, FORMAT_VERSION, type PipelineManifest, type SchemaManifest, type TableManifest } from '../snapshot/manifest.js';
 import { checkManifest } from './manifest-validation.js';
@@ -56,7 +57,12 @@ export function safeObjectPath(p: string): boolean {
   return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && !s.includes('\0'));
 }
 
-export async function verifySnapshot(files: SnapshotFiles, workDir: string, progress: ProgressListener = () => {}): Promise<VerifiedSnapshot> {
+export interface VerifyOptions {
+  /** Files of at least this many bytes are digested in worker threads (default POOL_FROM_BYTES). */
+  poolFromBytes?: number;
+}
+
+export async function verifySnapshot(files: SnapshotFiles, workDir: string, progress: ProgressListener = () => {}, options: VerifyOptions = {}): Promise<VerifiedSnapshot> {
   const problems: SnapshotProblem[] = [];
   const fail = (): never => {
     throw new SnapshotInvalidError(files.label, problems);
@@ -148,22 +154,28 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
   const tableFiles = new Map<string, string[]>();
   const schemaHashes: { name: string; hash: string }[] = [];
   let bytes = 0;
-  for (const schema of schemas) {
-    progress({ type: 'phase', phase: `verifying schema ${schema.name} (${schema.tables.length} tables)` });
-    const tableHashes: { name: string; hash: string }[] = [];
-    for (const table of schema.tables) {
-      const checked = await verifyTable(files, workDir, schema.name, table, problems);
-      if (checked) {
-        tableFiles.set(tableKey(schema.name, table.name), checked.locals);
-        bytes += checked.bytes;
-        tableHashes.push({ name: table.name, hash: bareHash(checked.hash) });
-      } else {
-        tableHashes.push({ name: table.name, hash: bareHash(table.hash) });
+  const pool = new DigestPool();
+  const poolFrom = options.poolFromBytes ?? POOL_FROM_BYTES;
+  try {
+    for (const schema of schemas) {
+      progress({ type: 'phase', phase: `verifying schema ${schema.name} (${schema.tables.length} tables)` });
+      const tableHashes: { name: string; hash: string }[] = [];
+      for (const table of schema.tables) {
+        const checked = await verifyTable(files, workDir, schema.name, table, problems, { pool, poolFrom });
+        if (checked) {
+          tableFiles.set(tableKey(schema.name, table.name), checked.locals);
+          bytes += checked.bytes;
+          tableHashes.push({ name: table.name, hash: bareHash(checked.hash) });
+        } else {
+          tableHashes.push({ name: table.name, hash: bareHash(table.hash) });
+        }
       }
+      const hash = manifestHash(hashSchema(tableHashes));
+      if (!sameHash(hash, schema.hash)) problems.push({ file: schemaManifestPath(schema.name), problem: `schema hash recomputed from the tables is ${hash}, the manifest says ${schema.hash}` });
+      schemaHashes.push({ name: schema.name, hash: bareHash(hash) });
     }
-    const hash = manifestHash(hashSchema(tableHashes));
-    if (!sameHash(hash, schema.hash)) problems.push({ file: schemaManifestPath(schema.name), problem: `schema hash recomputed from the tables is ${hash}, the manifest says ${schema.hash}` });
-    schemaHashes.push({ name: schema.name, hash: bareHash(hash) });
+  } finally {
+    await pool.close();
   }
 
   // 5. Objects: present with size and sha256.
@@ -194,7 +206,7 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
 }
 
 /** Checks one table's files and recomputes its hash; null when a file problem stops that. */
-async function verifyTable(files: SnapshotFiles, workDir: string, schema: string, table: TableManifest, problems: SnapshotProblem[]): Promise<{ locals: string[]; bytes: number; hash: string } | null> {
+async function verifyTable(files: SnapshotFiles, workDir: string, schema: string, table: TableManifest, problems: SnapshotProblem[], parallel: Parallel): Promise<{ locals: string[]; bytes: number; hash: string } | null> {
   const where = `${schema}.${table.name}`;
   const present = files.paths();
   const before = problems.length;
@@ -223,30 +235,49 @@ async function verifyTable(files: SnapshotFiles, workDir: string, schema: string
   }
   if (problems.length > before) return null;
 
-  const rows = await hashParquetFiles(table, locals, problems);
+  const rows = await hashParquetFiles(table, locals, problems, parallel);
   if (rows === null) return null;
   if (!sameHash(rows.hash, table.hash)) problems.push({ file: table.files[0]?.path ?? schemaManifestPath(schema), problem: `${where}: logical hash recomputed from the rows is ${rows.hash}, the manifest says ${table.hash}` });
   return { locals, bytes, hash: rows.hash };
 }
 
+/**
+ * Files of at least this many bytes are digested by the worker pool, in tasks of
+ * GROUPS_PER_TASK row groups (up to 4 MiB of values each); smaller ones here, where starting
+ * a worker (~0.2 s) would cost more than it saves.
+ */
+export const POOL_FROM_BYTES = 16 * 1024 * 1024;
+const GROUPS_PER_TASK = 8;
+
+interface Parallel {
+  pool: DigestPool;
+  poolFrom: number;
+}
+
 /** Hash a table's Parquet parts (schema checked against the manifest); null after a problem. */
-async function hashParquetFiles(table: TableManifest, locals: readonly string[], problems: SnapshotProblem[]): Promise<{ hash: string; rows: number } | null> {
-  const hasher = new TableHasher(shapesOf(table.columns));
+async function hashParquetFiles(table: TableManifest, locals: readonly string[], problems: SnapshotProblem[], { pool, poolFrom }: Parallel): Promise<{ hash: string; rows: number } | null> {
+  const shapes = shapesOf(table.columns);
+  const hasher = new TableHasher(shapes);
   let digested = false;
   try {
     let rows = 0;
     for (let i = 0; i < table.files.length; i++) {
       const f = table.files[i];
       try {
-        const mismatch = columnMismatch(table.columns, await readParquetSchema(locals[i]));
+        const layout = await readParquetLayout(locals[i]);
+        const mismatch = columnMismatch(table.columns, layout.columns);
         if (mismatch) {
           problems.push({ file: f.path, problem: mismatch });
           return null;
         }
         let n = 0;
-        for await (const batch of readParquet(locals[i])) {
-          for (const row of batch) hasher.add(row);
-          n += batch.length;
+        if (f.bytes >= poolFrom && layout.rowGroups > 0) {
+          n = await digestInPool(pool, locals[i], shapes, layout.rowGroups, hasher);
+        } else {
+          for await (const batch of readParquet(locals[i])) {
+            for (const row of batch) hasher.add(row);
+            n += batch.length;
+          }
         }
         if (n !== f.rows) problems.push({ file: f.path, problem: `holds ${n} rows, the manifest says ${f.rows}` });
         rows += n;
@@ -260,6 +291,27 @@ async function hashParquetFiles(table: TableManifest, locals: readonly string[],
   } finally {
     if (!digested) await hasher.dispose();
   }
+}
+
+/** Digests all row groups of a file in the pool into `hasher`; the rows read. */
+async function digestInPool(pool: DigestPool, file: string, shapes: ReturnType<typeof shapesOf>, rowGroups: number, hasher: TableHasher): Promise<number> {
+  const tasks: Promise<number>[] = [];
+  let failed = false;
+  for (let g = 0; g < rowGroups; g += GROUPS_PER_TASK) {
+    const groups = Array.from({ length: Math.min(GROUPS_PER_TASK, rowGroups - g) }, (_, k) => g + k);
+    tasks.push(pool.digest(file, shapes, groups).then((d) => {
+      if (!failed) hasher.addDigests(d.digests);
+      return d.rows;
+    }, (e: unknown) => {
+      failed = true;
+      throw e;
+    }));
+  }
+  // Every task settles before the caller goes on (or disposes of the hasher).
+  const settled = await Promise.allSettled(tasks);
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (rejected) throw rejected.reason;
+  return settled.reduce((n, s) => n + (s as PromiseFulfilledResult<number>).value, 0);
 }
 
 function columnMismatch(columns: readonly Column[], file: readonly { name: string; kind: string }[]): string | null {

@@ -14,6 +14,8 @@ import { columnShapesFromArrowSchema } from './schema.js';
 export interface ParquetReadOptions {
   /** Rows per yielded chunk (default 8192). */
   batchSize?: number;
+  /** Read only these row groups (0-based, in this order); default all. */
+  rowGroups?: number[];
 }
 
 export const DEFAULT_READ_BATCH_SIZE = 8192;
@@ -45,9 +47,19 @@ function schemaOf(file: pw.ParquetFile, filePath: string): ColumnShape[] {
 
 /** The ColumnShapes recorded in a file's metadata, without reading any data. */
 export async function readParquetSchema(filePath: string): Promise<ColumnShape[]> {
+  return (await readParquetLayout(filePath)).columns;
+}
+
+/** The ColumnShapes and the number of row groups, from a file's metadata alone. */
+export async function readParquetLayout(filePath: string): Promise<{ columns: ColumnShape[]; rowGroups: number }> {
   const file = await openFile(filePath);
   try {
-    return schemaOf(file, filePath);
+    const meta = file.metadata();
+    try {
+      return { columns: schemaOf(file, filePath), rowGroups: meta.numRowGroups() };
+    } finally {
+      meta.free();
+    }
   } finally {
     file.free();
   }
@@ -60,7 +72,7 @@ export async function* readParquet(filePath: string, options: ParquetReadOptions
   const file = await openFile(filePath);
   try {
     const columns = schemaOf(file, filePath);
-    const stream = (await file.stream({ batchSize })) as ReadableStream<pw.RecordBatch>;
+    const stream = (await file.stream({ batchSize, ...(options.rowGroups && { rowGroups: options.rowGroups }) })) as ReadableStream<pw.RecordBatch>;
     for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
       // intoIPCStream consumes (frees) the wasm batch.
       const table = arrow.tableFromIPC(wasmBatch.intoIPCStream());

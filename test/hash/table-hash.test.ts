@@ -123,6 +123,24 @@ describe('table hash', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('takes rows digested elsewhere (addDigests) like rows, also through the spill path', async () => {
+    const big = rows(3001);
+    const expected = await hashOf(COLS, big);
+    const digester = new RowDigester(COLS);
+    const digests = new Uint8Array(32 * big.length);
+    big.forEach((r, i) => digester.digestInto(r, digests, 32 * i));
+    for (const spillRows of [7, 1000, 5000]) {
+      const h = new TableHasher(COLS, { spillRows, tmpDir: dir });
+      // Uneven chunks, some rows added one by one in between.
+      h.addDigests(digests.subarray(0, 32 * 1000));
+      for (let i = 1000; i < 1010; i++) h.add(big[i]);
+      h.addDigests(digests.subarray(32 * 1010));
+      expect(await h.digest(), `spillRows ${spillRows}`).toBe(expected);
+    }
+    expect(() => new TableHasher(COLS).addDigests(new Uint8Array(33))).toThrow(/32-byte records/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('hashes an async stream of chunks (hashTable)', async () => {
     async function* gen(): AsyncGenerator<CValue[][]> {
       for (let i = 0; i < base.length; i += 64) yield base.slice(i, i + 64);

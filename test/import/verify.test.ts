@@ -16,6 +16,8 @@ import {
   UnsupportedFormatError,
 } from '../../src/import/errors.js';
 import { importSnapshot } from '../../src/import/import.js';
+import { openSnapshot } from '../../src/import/source.js';
+import { verifySnapshot } from '../../src/import/verify-snapshot.js';
 import { readParquet } from '../../src/parquet/reader.js';
 import { writeParquet } from '../../src/parquet/writer.js';
 import type { PipelineManifest, SchemaManifest } from '../../src/snapshot/manifest.js';
@@ -117,24 +119,38 @@ forEachBackend((backend) => {
       expect(e.message).toMatch(/subject: logical hash recomputed from the rows is [0-9a-f]{64}, the manifest says/);
     });
 
+    /** Edits one row of `subject` and updates the file's sha256 and size to match. */
+    async function editNote(dir: string): Promise<void> {
+      const file = schemaJson(dir, fixture.schemas[0]);
+      const manifest = await readJson<SchemaManifest>(file);
+      const subject = manifest.tables.find((t) => t.name === 'subject')!;
+      const part = path.join(dir, subject.files[0].path);
+      const rows: CValue[][] = [];
+      for await (const batch of readParquet(part)) rows.push(...batch.map((r) => [...r]));
+      const notes = subject.columns.findIndex((c) => c.name === 'notes');
+      rows[0][notes] = 'a quietly edited note';
+      await rm(part);
+      const written = await writeParquet(part, shapesOf(subject.columns), (async function* () { yield rows; })());
+      subject.files[0].sha256 = written.parts[0].sha256;
+      subject.files[0].bytes = written.parts[0].bytes;
+      await writeJson(file, manifest);
+    }
+
     it('rows changed with the file hashes updated to match (only the logical hash can tell)', async () => {
-      const e = await refused('parquet-rows', async (dir) => {
-        const file = schemaJson(dir, fixture.schemas[0]);
-        const manifest = await readJson<SchemaManifest>(file);
-        const subject = manifest.tables.find((t) => t.name === 'subject')!;
-        const part = path.join(dir, subject.files[0].path);
-        const rows: CValue[][] = [];
-        for await (const batch of readParquet(part)) rows.push(...batch.map((r) => [...r]));
-        const notes = subject.columns.findIndex((c) => c.name === 'notes');
-        rows[0][notes] = 'a quietly edited note';
-        await rm(part);
-        const written = await writeParquet(part, shapesOf(subject.columns), (async function* () { yield rows; })());
-        subject.files[0].sha256 = written.parts[0].sha256;
-        subject.files[0].bytes = written.parts[0].bytes;
-        await writeJson(file, manifest);
-      });
+      const e = await refused('parquet-rows', editNote);
       expect(e).toBeInstanceOf(SnapshotInvalidError);
       expect(e.message).toContain('subject: logical hash recomputed from the rows');
+    });
+
+    it('the same, with every table digested in worker threads (as large tables are)', async () => {
+      const pooled = { poolFromBytes: 0 };
+      const intact = await verifySnapshot(await openSnapshot(await plainCopy(repo(), path.join(work, 'pooled-intact'))), work, undefined, pooled);
+      expect(intact.tableFiles.size).toBe(intact.schemas.reduce((n, s) => n + s.tables.length, 0));
+      const dir = await plainCopy(repo(), path.join(work, 'pooled-rows'));
+      await editNote(dir);
+      const e = await verifySnapshot(await openSnapshot(dir), work, undefined, pooled).then(() => null, (x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(SnapshotInvalidError);
+      expect(e?.message).toContain('subject: logical hash recomputed from the rows');
     });
 
     it('a missing object file', async () => {

@@ -1,0 +1,103 @@
+/**
+ * Row digests of large Parquet files on every core. A file's row groups are cut into tasks that
+ * worker threads (digest-worker.ts) read and digest; the table hash sorts the digests, so taking
+ * them in whatever order the tasks finish gives exactly the hash of reading the rows here.
+ * Workers start on the first task and stop at `close`.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startModuleWorker } from '../parquet/module-worker.js';
+import type { ColumnShape } from '../values/kinds.js';
+import type { DigestReply, DigestTask } from './digest-protocol.js';
+
+export interface Digested {
+  rows: number;
+  /** 32 bytes per row. */
+  digests: Uint8Array;
+}
+
+interface Job {
+  task: DigestTask;
+  resolve: (d: Digested) => void;
+  reject: (e: Error) => void;
+}
+
+export class DigestTaskError extends Error {}
+
+export class DigestPool {
+  private readonly workers = new Set<Worker>();
+  private readonly idle: Worker[] = [];
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<number, Job & { worker: Worker }>();
+  private lastId = 0;
+  private closed = false;
+
+  /** At most `size` workers (default: one per core, up to 4). */
+  constructor(readonly size = Math.max(1, Math.min(4, availableParallelism()))) {}
+
+  /** Digests of the rows of `rowGroups` (0-based) of `file`, decoded as `columns`. */
+  digest(file: string, columns: readonly ColumnShape[], rowGroups: number[]): Promise<Digested> {
+    if (this.closed) return Promise.reject(new DigestTaskError('The digest pool is closed.'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task: { id: ++this.lastId, file, columns: [...columns], rowGroups }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Stops every worker; tasks not finished are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopped = new DigestTaskError('The digest pool was closed before the task finished.');
+    for (const job of this.queue.splice(0)) job.reject(stopped);
+    for (const job of this.running.values()) job.reject(stopped);
+    this.running.clear();
+    const workers = [...this.workers];
+    this.workers.clear();
+    this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      let worker = this.idle.pop();
+      if (!worker && this.workers.size < this.size) worker = this.start();
+      if (!worker) return;
+      const job = this.queue.shift()!;
+      this.running.set(job.task.id, { ...job, worker });
+      worker.postMessage(job.task);
+    }
+  }
+
+  private start(): Worker {
+    const worker = startModuleWorker(siblingModule('./digest-worker.js', import.meta.url));
+    worker.on('message', (reply: DigestReply) => this.finished(worker, reply));
+    worker.on('error', (e: Error) => this.lost(worker, e));
+    worker.on('exit', (code) => this.lost(worker, new DigestTaskError(`A digest worker stopped (exit code ${code}).`)));
+    this.workers.add(worker);
+    return worker;
+  }
+
+  private finished(worker: Worker, reply: DigestReply): void {
+    const job = this.running.get(reply.id);
+    this.running.delete(reply.id);
+    this.idle.push(worker);
+    if (job) {
+      if ('error' in reply) job.reject(new DigestTaskError(reply.error));
+      else job.resolve({ rows: reply.rows, digests: reply.digests });
+    }
+    this.pump();
+  }
+
+  /** A worker died: its task fails, the others go on (on a new worker if needed). */
+  private lost(worker: Worker, e: Error): void {
+    if (!this.workers.delete(worker)) return;
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+    for (const [id, job] of this.running) {
+      if (job.worker !== worker) continue;
+      this.running.delete(id);
+      job.reject(e);
+    }
+    this.pump();
+  }
+}
