@@ -176,6 +176,31 @@ forEachBackend((backend) => {
       expect(comparable(await readBack(db, table))).toEqual(comparable(good));
     });
 
+    it('keeps every foreign key: rows that break one fail the load, and the keys stay as they were', async () => {
+      const parent = await makeTable('fk_parent', ['id int NOT NULL']);
+      await loadTable(db, { schema, table: 'fk_parent', columns: loadColumnsOf(parent), clear: false }, batchesOf([[1], [2]]));
+      await db.execute(`CREATE TABLE ${q(schema)}.${q('fk_child')} (id int NOT NULL, p int NOT NULL, q int, PRIMARY KEY (id),
+        CONSTRAINT ${q('child_p')} FOREIGN KEY (p) REFERENCES ${q(schema)}.${q('fk_parent')} (id) ON UPDATE CASCADE ON DELETE RESTRICT,
+        CONSTRAINT ${q('child_q')} FOREIGN KEY (q) REFERENCES ${q(schema)}.${q('fk_parent')} (id))`);
+      const child = (await readPipeline(db, { schemas: [schema] })).schemas[0].tables.find((t) => t.name === 'fk_child')!;
+      const keys = (t: Table) => t.foreignKeys.map((k) => ({ ...k }));
+      const load = { schema, table: 'fk_child', columns: loadColumnsOf(child), clear: false };
+      const rows: CValue[][] = Array.from({ length: 3000 }, (_, i) => [i, 1 + (i % 2), i % 3 === 0 ? null : 2]);
+
+      await expect(loadTable(db, load, batchesOf([...rows, [3000, 1, 7]], 500))).rejects.toThrow(/foreign key/i);
+      expect(await readBack(db, child)).toEqual([]);
+      await expect(loadTable(db, load, batchesOf([[1, 9, null]]))).rejects.toThrow(/foreign key/i);
+
+      expect(await loadTable(db, load, batchesOf(rows, 500))).toBe(3000);
+      expect(comparable(await readBack(db, child))).toEqual(comparable(rows));
+      const after = (await readPipeline(db, { schemas: [schema] })).schemas[0].tables.find((t) => t.name === 'fk_child')!;
+      expect(keys(after)).toEqual(keys(child));
+      expect(after.foreignKeys.map((k) => k.name).sort()).toEqual(['child_p', 'child_q']);
+      // Still enforced after the load.
+      const insert = `INSERT INTO ${q(schema)}.${q('fk_child')} (id, p) VALUES (5000, 9)`;
+      await expect(db.execute(insert)).rejects.toThrow(/foreign key/i);
+    });
+
     it('a duplicate key is an error, not a silently skipped row', async () => {
       const table = await makeTable('dup', ['id int NOT NULL', 'v int']);
       const rows: CValue[][] = [[1, 1], [2, 2], [1, 3]];
