@@ -53,6 +53,13 @@ export interface Database {
   stream(sql: string, options?: { batchRows?: number }): AsyncIterable<RawValue[][]>;
 
   /**
+   * PostgreSQL servers only: the SELECT's rows still encoded as binary COPY rows, in chunks of
+   * about `chunkBytes` cut at row boundaries, to be decoded elsewhere (worker threads) into
+   * exactly what `stream` gives. Null when binary COPY cannot carry the statement's types.
+   */
+  streamEncoded?(sql: string, chunkBytes: number): Promise<EncodedRowStream | null>;
+
+  /**
    * Open a read-only transaction that sees one consistent point in time for all later reads
    * on this connection: MySQL `START TRANSACTION WITH CONSISTENT SNAPSHOT` (repeatable read),
    * PostgreSQL `REPEATABLE READ READ ONLY`.
@@ -78,4 +85,11 @@ export interface ConnectionTarget {
   database?: string;
   /** PGlite: data directory, or `memory` for an in-memory instance. */
   dataDir?: string;
+}
+
+/** Rows in PostgreSQL's binary COPY row format (no header or trailer); see `streamEncoded`. */
+export interface EncodedRowStream {
+  /** The result columns' type OIDs, which pick the decoders. */
+  types: number[];
+  chunks: AsyncIterable<{ rows: Buffer; count: number }>;
 }

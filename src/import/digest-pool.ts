@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../parquet/module-worker.js';
 import type { ColumnShape } from '../values/kinds.js';
-import type { DigestReply, DigestTask } from './digest-protocol.js';
+import type { CopyRowsTask, DigestReply, DigestTask, ParquetRowsTask } from './digest-protocol.js';
 
 export interface Digested {
   rows: number;
@@ -18,6 +18,7 @@ export interface Digested {
 
 interface Job {
   task: DigestTask;
+  transfer: ArrayBuffer[];
   resolve: (d: Digested) => void;
   reject: (e: Error) => void;
 }
@@ -37,9 +38,19 @@ export class DigestPool {
 
   /** Digests of the rows of `rowGroups` (0-based) of `file`, decoded as `columns`. */
   digest(file: string, columns: readonly ColumnShape[], rowGroups: number[]): Promise<Digested> {
+    return this.submit({ kind: 'parquet', file, rowGroups }, columns, []);
+  }
+
+  /** Digests of binary COPY rows of a PostgreSQL target; `rows` is handed over (transferred). */
+  digestCopyRows(task: Omit<CopyRowsTask, 'kind'>, columns: readonly ColumnShape[]): Promise<Digested> {
+    const rows = task.rows.byteOffset === 0 && task.rows.byteLength === task.rows.buffer.byteLength ? task.rows : task.rows.slice();
+    return this.submit({ kind: 'copy', ...task, rows }, columns, [rows.buffer as ArrayBuffer]);
+  }
+
+  private submit(task: ParquetRowsTask | CopyRowsTask, columns: readonly ColumnShape[], transfer: ArrayBuffer[]): Promise<Digested> {
     if (this.closed) return Promise.reject(new DigestTaskError('The digest pool is closed.'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ task: { id: ++this.lastId, file, columns: [...columns], rowGroups }, resolve, reject });
+      this.queue.push({ task: { ...task, id: ++this.lastId, columns: [...columns] }, transfer, resolve, reject });
       this.pump();
     });
   }
@@ -64,7 +75,7 @@ export class DigestPool {
       if (!worker) return;
       const job = this.queue.shift()!;
       this.running.set(job.task.id, { ...job, worker });
-      worker.postMessage(job.task);
+      worker.postMessage(job.task, job.transfer);
     }
   }
 

@@ -47,6 +47,7 @@ import {
   tablesIn, writeMarkerItem,
 } from './target.js';
 import { tableKey, verifySnapshot, type VerifiedSnapshot } from './verify-snapshot.js';
+import { DigestPool } from './digest-pool.js';
 import { digestTargetTable, type TableDigest } from './verify-target.js';
 
 export interface ImportOptions {
@@ -113,6 +114,8 @@ export interface ImportResult {
 }
 
 const LINEAGE_TABLE = '~lineage';
+/** Tables of at least this many rows are verified in worker threads where the backend allows it. */
+export const POOL_FROM_ROWS = 20_000;
 const LINEAGE_COLUMN = 'lineage';
 
 interface SchemaState {
@@ -298,14 +301,21 @@ async function createLoadVerify(
   const checkStarted = Date.now();
   progress({ type: 'phase', phase: 'verifying the target' });
   const mismatches: TableMismatch[] = [];
-  for (const r of results) {
-    const key = tableKey(r.schema, r.table);
-    const digest = digests.get(key) ?? await digestTargetTable(db, targetTables.get(key)!, options.batchRows);
-    r.rows = digest.rows;
-    r.hash = manifestHash(digest.hash);
-    const ok = r.rows === r.expectedRows && sameHash(r.hash, r.expectedHash);
-    r.status = ok ? 'ok' : lossyTables.has(`${r.schema}.${r.table}`) ? 'lossy' : 'mismatch';
-    if (r.status === 'mismatch') mismatches.push({ table: `${r.schema}.${r.table}`, expectedRows: r.expectedRows, rows: r.rows, expectedHash: r.expectedHash, hash: r.hash });
+  const pool = new DigestPool();
+  try {
+    for (const r of results) {
+      const key = tableKey(r.schema, r.table);
+      // Large tables are decoded and hashed in worker threads; a worker's start-up would cost small ones more than it saves.
+      const digest = digests.get(key)
+        ?? await digestTargetTable(db, targetTables.get(key)!, options.batchRows, { pool: r.expectedRows >= POOL_FROM_ROWS ? pool : undefined });
+      r.rows = digest.rows;
+      r.hash = manifestHash(digest.hash);
+      const ok = r.rows === r.expectedRows && sameHash(r.hash, r.expectedHash);
+      r.status = ok ? 'ok' : lossyTables.has(`${r.schema}.${r.table}`) ? 'lossy' : 'mismatch';
+      if (r.status === 'mismatch') mismatches.push({ table: `${r.schema}.${r.table}`, expectedRows: r.expectedRows, rows: r.rows, expectedHash: r.expectedHash, hash: r.hash });
+    }
+  } finally {
+    await pool.close();
   }
   const objectProblems = await verifyObjects(objectTargets);
   if (mismatches.length || objectProblems.length) throw new VerificationFailedError(db.displayUrl, mismatches, objectProblems, results);

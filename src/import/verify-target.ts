@@ -5,11 +5,12 @@
  * manifest means the data arrived exactly, on any backend.
  */
 import type { Table } from '../catalog/model.js';
-import type { Database } from '../db/types.js';
+import type { Database, EncodedRowStream, Family } from '../db/types.js';
 import { selectForExport } from '../export/select.js';
 import { TableHasher } from '../hash/index.js';
-import type { CValue } from '../values/kinds.js';
-import { normalizerFor } from '../values/normalize.js';
+import type { ColumnShape, CValue } from '../values/kinds.js';
+import { normalizerFor, type NormalizeColumn } from '../values/normalize.js';
+import { DigestPool, DigestTaskError } from './digest-pool.js';
 import { shapesOf } from './shapes.js';
 
 export interface TableDigest {
@@ -17,21 +18,71 @@ export interface TableDigest {
   hash: string;
 }
 
-export async function digestTargetTable(db: Database, table: Table, batchRows = 10_000, onRows?: (rows: number) => void): Promise<TableDigest> {
-  const normalizers = table.columns.map((c) => normalizerFor(db.family, {
+/** Rows per chunk handed to a worker: about 4 MiB of encoded rows. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+export interface DigestOptions {
+  /** Decode and hash in these worker threads where the backend can hand rows over undecoded (PostgreSQL servers). */
+  pool?: DigestPool;
+  /** Encoded bytes per chunk handed to a worker (default 4 MiB). */
+  chunkBytes?: number;
+}
+
+export async function digestTargetTable(db: Database, table: Table, batchRows = 10_000, { pool, chunkBytes = CHUNK_BYTES }: DigestOptions = {}): Promise<TableDigest> {
+  const columns: NormalizeColumn[] = table.columns.map((c) => ({
     where: `${table.schema}.${table.name}.${c.name}`, kind: c.kind, dataType: c.dataType, scale: c.scale,
   }));
+  const shapes = shapesOf(table.columns);
+  const sql = selectForExport(db, table);
+  const encoded = pool && db.streamEncoded ? await db.streamEncoded(sql, chunkBytes) : null;
+  if (pool && encoded) return digestInPool(pool, encoded, db.family, columns, shapes);
+  const normalizers = columns.map((c) => normalizerFor(db.family, c));
   const width = normalizers.length;
-  const hasher = new TableHasher(shapesOf(table.columns));
+  const hasher = new TableHasher(shapes);
   let rows = 0;
-  for await (const batch of db.stream(selectForExport(db, table), { batchRows })) {
+  for await (const batch of db.stream(sql, { batchRows })) {
     for (const raw of batch) {
       const row: CValue[] = new Array(width);
       for (let i = 0; i < width; i++) row[i] = normalizers[i](raw[i]);
       hasher.add(row);
     }
     rows += batch.length;
-    onRows?.(rows);
+  }
+  return { rows, hash: await hasher.digest() };
+}
+
+/**
+ * The same digest with the rows decoded, normalised and digested in the pool's workers; this
+ * thread only cuts the server's stream into chunks of whole rows. At most two chunks per worker
+ * are in flight, so reading waits for the workers and memory stays bounded.
+ */
+async function digestInPool(pool: DigestPool, encoded: EncodedRowStream, family: Family, normalize: NormalizeColumn[], shapes: ColumnShape[]): Promise<TableDigest> {
+  const hasher = new TableHasher(shapes);
+  const inFlight = new Set<Promise<void>>();
+  let rows = 0;
+  let failure: unknown = null;
+  try {
+    for await (const chunk of encoded.chunks) {
+      const task: Promise<void> = pool.digestCopyRows({ rows: chunk.rows, types: encoded.types, family, normalize }, shapes)
+        .then((d) => {
+          if (d.rows !== chunk.count) throw new DigestTaskError(`a worker decoded ${d.rows} rows of a chunk of ${chunk.count}`);
+          hasher.addDigests(d.digests);
+          rows += d.rows;
+        })
+        .catch((e: unknown) => {
+          failure ??= e;
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= 2 * pool.size) await Promise.race(inFlight);
+      if (failure) break; // the stream is drained by its own clean-up
+    }
+  } finally {
+    await Promise.all(inFlight);
+  }
+  if (failure) {
+    await hasher.dispose();
+    throw failure;
   }
   return { rows, hash: await hasher.digest() };
 }

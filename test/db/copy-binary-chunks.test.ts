@@ -4,7 +4,7 @@
  * whole buffer, and a large field arriving in many small chunks is joined once, not per chunk.
  */
 import { describe, expect, it } from 'vitest';
-import { CopyBinaryParser } from '../../src/db/postgres/copy-binary.js';
+import { CopyBinaryParser, CopyFormatError, CopyRowSplitter } from '../../src/db/postgres/copy-binary.js';
 import type { RawValue } from '../../src/db/types.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -94,5 +94,54 @@ describe('CopyBinaryParser across chunk boundaries', () => {
     const whole = stream(ROWS);
     const got = parse([whole.subarray(0, whole.length - 1)], 3);
     expect(got).toEqual({ rows: expected, ended: false });
+  });
+});
+
+/** Splits `chunks` into whole-row chunks and parses each one on its own, as a worker would. */
+function splitThenParse(chunks: Buffer[], fields: number, chunkBytes: number): { rows: RawValue[][]; pieces: number } {
+  const splitter = new CopyRowSplitter(fields, chunkBytes);
+  const pieces = [...chunks.flatMap((c) => splitter.push(c)), ...splitter.end()];
+  const rows: RawValue[][] = [];
+  for (const piece of pieces) {
+    const parser = new CopyBinaryParser(Array(fields).fill(hex), { withoutHeader: true });
+    const mine: RawValue[][] = [];
+    parser.push(piece.rows, mine);
+    expect(mine).toHaveLength(piece.count);
+    rows.push(...mine);
+  }
+  return { rows, pieces: pieces.length };
+}
+
+describe('CopyRowSplitter', () => {
+  it('cuts at row boundaries for every single cut and every pair of cuts, whatever the chunk size', () => {
+    const whole = stream(ROWS, 3);
+    for (const chunkBytes of [1, 20, 1 << 20]) {
+      for (let i = 0; i <= whole.length; i++) {
+        expect(splitThenParse([whole.subarray(0, i), whole.subarray(i)], 3, chunkBytes).rows).toEqual(expected);
+        for (let j = i; j <= whole.length; j += 5) {
+          expect(splitThenParse([whole.subarray(0, i), whole.subarray(i, j), whole.subarray(j)], 3, chunkBytes).rows).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('gives chunks of about chunkBytes (all but the last at most one row short of it), one for a small stream', () => {
+    const many = Array.from({ length: 500 }, (_, i) => [Buffer.alloc(i % 50, i & 255), null, Buffer.from([i & 255])]);
+    const whole = stream(many);
+    const bytes = [...whole].map((b) => Buffer.from([b]));
+    const splitter = new CopyRowSplitter(3, 1000);
+    const pieces = [...bytes.flatMap((c) => splitter.push(c)), ...splitter.end()];
+    expect(pieces.length).toBeGreaterThan(5);
+    // Rows here are at most 2 + 3 x 4 + 49 + 1 = 64 bytes.
+    for (const p of pieces.slice(0, -1)) expect(p.rows.length).toBeGreaterThanOrEqual(1000 - 64);
+    expect(pieces.reduce((n, p) => n + p.count, 0)).toBe(500);
+    expect(splitThenParse([whole], 3, 1 << 20).pieces).toBe(1);
+  });
+
+  it('refuses a stream cut off in a row or before its trailer, and rows of the wrong width', () => {
+    const whole = stream(ROWS);
+    expect(() => splitThenParse([whole.subarray(0, whole.length - 1)], 3, 1 << 20)).toThrow(CopyFormatError);
+    expect(() => splitThenParse([whole.subarray(0, whole.length - 10)], 3, 1 << 20)).toThrow(/middle of a row/);
+    expect(() => splitThenParse([whole], 4, 1 << 20)).toThrow(/3 fields, expected 4/);
   });
 });

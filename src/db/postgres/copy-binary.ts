@@ -158,6 +158,101 @@ export function binaryDecoders(oids: readonly number[]): Decode[] | null {
 
 export class CopyFormatError extends Error {}
 
+/**
+ * Cuts a binary COPY stream into chunks of whole rows without decoding them (header and
+ * trailer removed), so the rows can be decoded elsewhere, e.g. in worker threads with a parser
+ * made `withoutHeader`. Each chunk is a fresh buffer (transferable) of the whole rows received
+ * by the time `chunkBytes` arrived: all but the last are at most one row short of it.
+ */
+export class CopyRowSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes the pending data must reach before scanning again (a row known to be longer). */
+  private needed = 0;
+  private headerDone = false;
+  ended = false;
+
+  constructor(private readonly width: number, private readonly chunkBytes: number) {}
+
+  /** Takes the next chunk of the stream; returns the whole-row chunks now complete. */
+  push(chunk: Buffer): { rows: Buffer; count: number }[] {
+    if (this.ended) {
+      if (chunk.length > 0) throw new CopyFormatError('COPY binary stream has data after its trailer');
+      return [];
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < Math.max(this.needed, this.chunkBytes)) return [];
+    return this.cut(false);
+  }
+
+  /** The rows left at the end of the stream. */
+  end(): { rows: Buffer; count: number }[] {
+    const out = this.cut(true);
+    if (!this.ended) throw new CopyFormatError('COPY binary stream ended without its trailer');
+    return out;
+  }
+
+  private cut(last: boolean): { rows: Buffer; count: number }[] {
+    const b = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.needed = 0;
+    let p = 0;
+    if (!this.headerDone) {
+      if (b.length < 19) return this.keep(b, 0, 19, last);
+      if (b.length < 19 + b.readUInt32BE(15)) return this.keep(b, 0, 19 + b.readUInt32BE(15), last);
+      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new CopyFormatError('COPY binary stream without the PGCOPY signature');
+      p = 19 + b.readUInt32BE(15);
+      this.headerDone = true;
+    }
+    const start = p;
+    let count = 0;
+    const end = b.length;
+    while (p + 2 <= end) {
+      const fields = b.readInt16BE(p);
+      if (fields === -1) {
+        this.ended = true;
+        if (p + 2 !== end) throw new CopyFormatError('COPY binary stream has data after its trailer');
+        break;
+      }
+      if (fields !== this.width) throw new CopyFormatError(`COPY row with ${fields} fields, expected ${this.width}`);
+      let q = p + 2;
+      // Bytes this row is known to need when it is cut off; 0 while complete.
+      let short = 0;
+      for (let i = 0; i < fields; i++) {
+        if (q + 4 > end) {
+          short = q + 4 - p;
+          break;
+        }
+        const len = b.readInt32BE(q);
+        q += 4 + (len > 0 ? len : 0);
+        if (q > end) {
+          short = q - p;
+          break;
+        }
+      }
+      if (short > 0) {
+        this.keep(b, p, short, last);
+        break;
+      }
+      count++;
+      p = q;
+    }
+    if (!this.ended && p + 2 > end && p < end) this.keep(b, p, 2, last);
+    return count > 0 ? [{ rows: Buffer.from(b.subarray(start, p)), count }] : [];
+  }
+
+  /** Keeps `b[from..]`, an incomplete row (or header) known to need at least `needed` bytes. */
+  private keep(b: Buffer, from: number, needed: number, last: boolean): [] {
+    if (last) throw new CopyFormatError('COPY binary stream ended in the middle of a row');
+    this.pending = [b.subarray(from)];
+    this.pendingBytes = b.length - from;
+    this.needed = needed;
+    return [];
+  }
+}
+
 /** Incremental parser: feed chunks in order, take the complete rows each time. */
 export class CopyBinaryParser {
   /** Chunks of a unit (header, row) not complete yet, and how many bytes it needs at least. */
@@ -167,7 +262,10 @@ export class CopyBinaryParser {
   private headerDone = false;
   ended = false;
 
-  constructor(private readonly decoders: readonly Decode[]) {}
+  /** `withoutHeader`: the input is whole rows as CopyRowSplitter cuts them, no header or trailer. */
+  constructor(private readonly decoders: readonly Decode[], options: { withoutHeader?: boolean } = {}) {
+    this.headerDone = options.withoutHeader ?? false;
+  }
 
   /** Appends the complete rows in `chunk` (plus what was left over) to `out`. */
   push(chunk: Buffer, out: RawValue[][]): void {
