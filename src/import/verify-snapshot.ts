@@ -221,21 +221,26 @@ async function verifyTable(files: SnapshotFiles, workDir: string, schema: string
   if (problems.length > before) return null;
   const fileRows = table.files.reduce((n, f) => n + f.rows, 0);
   if (fileRows !== table.rows) problems.push({ file: schemaManifestPath(schema), problem: `table ${table.name} has ${table.rows} rows, its files ${fileRows}` });
-  for (const f of table.files) {
-    if (!present.has(f.path)) {
-      problems.push({ file: f.path, problem: 'missing' });
-      continue;
-    }
-    const local = await files.localPath(f.path, workDir);
-    const actual = await sha256File(local);
+  const missing = table.files.filter((f) => !present.has(f.path));
+  for (const f of missing) problems.push({ file: f.path, problem: 'missing' });
+  if (missing.length) return null;
+  for (const f of table.files) locals.push(await files.localPath(f.path, workDir));
+
+  // The files' SHA-256 and the rows' hash are computed at the same time (the rows mostly in
+  // worker threads); what the rows say only counts when the files are the ones recorded.
+  const rowProblems: SnapshotProblem[] = [];
+  const [actuals, rows] = await Promise.all([
+    Promise.all(locals.map((l) => sha256File(l))),
+    hashParquetFiles(table, locals, rowProblems, parallel),
+  ]);
+  table.files.forEach((f, i) => {
+    const actual = actuals[i];
     if (actual.size !== f.bytes) problems.push({ file: f.path, problem: `${actual.size} bytes, the manifest says ${f.bytes}` });
     else if (actual.sha256 !== f.sha256) problems.push({ file: f.path, problem: `sha256 ${actual.sha256}, the manifest says ${f.sha256}` });
-    locals.push(local);
     bytes += actual.size;
-  }
+  });
   if (problems.length > before) return null;
-
-  const rows = await hashParquetFiles(table, locals, problems, parallel);
+  problems.push(...rowProblems);
   if (rows === null) return null;
   if (!sameHash(rows.hash, table.hash)) problems.push({ file: table.files[0]?.path ?? schemaManifestPath(schema), problem: `${where}: logical hash recomputed from the rows is ${rows.hash}, the manifest says ${table.hash}` });
   return { locals, bytes, hash: rows.hash };
