@@ -8,7 +8,6 @@ import { parentPort } from 'node:worker_threads';
 import { binaryDecoders, CopyBinaryParser } from '../db/postgres/copy-binary.js';
 import type { RawValue } from '../db/types.js';
 import { RowDigester } from '../hash/row-digest.js';
-import { readParquet } from '../parquet/reader.js';
 import type { CValue } from '../values/kinds.js';
 import { normalizerFor } from '../values/normalize.js';
 import type { CopyRowsTask, DigestReply, DigestTask } from './digest-protocol.js';
@@ -18,6 +17,8 @@ const port = parentPort!;
 /** The rows of a task, canonical, in chunks. */
 async function* rowsOf(task: DigestTask): AsyncGenerator<readonly CValue[][]> {
   if (task.kind === 'parquet') {
+    // Loaded on first use: a worker that only decodes COPY rows does without parquet-wasm and Arrow (~40 MB).
+    const { readParquet } = await import('../parquet/reader.js');
     yield* readParquet(task.file, { rowGroups: task.rowGroups });
     return;
   }
