@@ -159,16 +159,59 @@ export function binaryDecoders(oids: readonly number[]): Decode[] | null {
 export class CopyFormatError extends Error {}
 
 /**
+ * The bytes of a stream not consumed yet: a unit (header, row) cut off at a chunk boundary.
+ * Chunks are gathered until the unit can be complete and joined once: joining on every chunk
+ * would copy a 100 MB blob row arriving in 64 KB chunks ~1500 times.
+ */
+class Leftover {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  private needed = 0;
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Keeps `b[from..]`, an incomplete unit known to need at least `needed` bytes. */
+  keep(b: Buffer, from: number, needed: number): void {
+    this.parts = from < b.length ? [b.subarray(from)] : [];
+    this.bytes = b.length - from;
+    this.needed = needed;
+  }
+
+  /** Adds a chunk; returns everything kept, joined, once it reaches the unit's size and `atLeast`. */
+  take(chunk: Buffer, atLeast = 0): Buffer | null {
+    this.parts.push(chunk);
+    this.bytes += chunk.length;
+    return this.bytes < Math.max(this.needed, atLeast) ? null : this.drain();
+  }
+
+  /** Everything kept, joined; the leftover is empty afterwards. */
+  drain(): Buffer {
+    const b = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.bytes);
+    this.parts = [];
+    this.bytes = 0;
+    this.needed = 0;
+    return b;
+  }
+}
+
+/** Where the rows start after the stream's header, or how many bytes the header needs. */
+function headerEnd(b: Buffer): { end: number } | { need: number } {
+  if (b.length < 19) return { need: 19 };
+  if (!b.subarray(0, 11).equals(SIGNATURE)) throw new CopyFormatError('COPY binary stream without the PGCOPY signature');
+  const end = 19 + b.readUInt32BE(15);
+  return b.length < end ? { need: end } : { end };
+}
+
+/**
  * Cuts a binary COPY stream into chunks of whole rows without decoding them (header and
  * trailer removed), so the rows can be decoded elsewhere, e.g. in worker threads with a parser
  * made `withoutHeader`. Each chunk is a fresh buffer (transferable) of the whole rows received
  * by the time `chunkBytes` arrived: all but the last are at most one row short of it.
  */
 export class CopyRowSplitter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** Bytes the pending data must reach before scanning again (a row known to be longer). */
-  private needed = 0;
+  private readonly leftover = new Leftover();
   private headerDone = false;
   ended = false;
 
@@ -180,30 +223,23 @@ export class CopyRowSplitter {
       if (chunk.length > 0) throw new CopyFormatError('COPY binary stream has data after its trailer');
       return [];
     }
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes < Math.max(this.needed, this.chunkBytes)) return [];
-    return this.cut(false);
+    const b = this.leftover.take(chunk, this.chunkBytes);
+    return b ? this.cut(b, false) : [];
   }
 
   /** The rows left at the end of the stream. */
   end(): { rows: Buffer; count: number }[] {
-    const out = this.cut(true);
+    const out = this.cut(this.leftover.drain(), true);
     if (!this.ended) throw new CopyFormatError('COPY binary stream ended without its trailer');
     return out;
   }
 
-  private cut(last: boolean): { rows: Buffer; count: number }[] {
-    const b = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.needed = 0;
+  private cut(b: Buffer, last: boolean): { rows: Buffer; count: number }[] {
     let p = 0;
     if (!this.headerDone) {
-      if (b.length < 19) return this.keep(b, 0, 19, last);
-      if (b.length < 19 + b.readUInt32BE(15)) return this.keep(b, 0, 19 + b.readUInt32BE(15), last);
-      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new CopyFormatError('COPY binary stream without the PGCOPY signature');
-      p = 19 + b.readUInt32BE(15);
+      const header = headerEnd(b);
+      if ('need' in header) return this.keep(b, 0, header.need, last);
+      p = header.end;
       this.headerDone = true;
     }
     const start = p;
@@ -243,22 +279,16 @@ export class CopyRowSplitter {
     return count > 0 ? [{ rows: Buffer.from(b.subarray(start, p)), count }] : [];
   }
 
-  /** Keeps `b[from..]`, an incomplete row (or header) known to need at least `needed` bytes. */
   private keep(b: Buffer, from: number, needed: number, last: boolean): [] {
     if (last) throw new CopyFormatError('COPY binary stream ended in the middle of a row');
-    this.pending = [b.subarray(from)];
-    this.pendingBytes = b.length - from;
-    this.needed = needed;
+    this.leftover.keep(b, from, needed);
     return [];
   }
 }
 
 /** Incremental parser: feed chunks in order, take the complete rows each time. */
 export class CopyBinaryParser {
-  /** Chunks of a unit (header, row) not complete yet, and how many bytes it needs at least. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private needed = 0;
+  private readonly leftover = new Leftover();
   private headerDone = false;
   ended = false;
 
@@ -269,42 +299,19 @@ export class CopyBinaryParser {
 
   /** Appends the complete rows in `chunk` (plus what was left over) to `out`. */
   push(chunk: Buffer, out: RawValue[][]): void {
-    if (this.pendingBytes === 0) {
-      this.parse(chunk, out);
-      return;
-    }
-    // Chunks are gathered until the straddling unit can be complete and joined once: joining
-    // on every chunk would copy a 100 MB blob row arriving in 64 KB chunks ~1500 times.
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes < this.needed) return;
-    const joined = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.parse(joined, out);
-  }
-
-  /** Keeps `b[from..]`, an incomplete unit known to need at least `needed` bytes. */
-  private keep(b: Buffer, from: number, needed: number): void {
-    this.pending = [b.subarray(from)];
-    this.pendingBytes = b.length - from;
-    this.needed = needed;
+    const b = this.leftover.size === 0 ? chunk : this.leftover.take(chunk);
+    if (b) this.parse(b, out);
   }
 
   private parse(b: Buffer, out: RawValue[][]): void {
     let p = 0;
     if (!this.headerDone) {
-      if (b.length < 19) {
-        this.keep(b, 0, 19);
+      const header = headerEnd(b);
+      if ('need' in header) {
+        this.leftover.keep(b, 0, header.need);
         return;
       }
-      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new CopyFormatError('COPY binary stream without the PGCOPY signature');
-      const ext = b.readUInt32BE(15);
-      if (b.length < 19 + ext) {
-        this.keep(b, 0, 19 + ext);
-        return;
-      }
-      p = 19 + ext;
+      p = header.end;
       this.headerDone = true;
     }
     const decoders = this.decoders;
@@ -340,12 +347,12 @@ export class CopyBinaryParser {
         q += len;
       }
       if (short > 0) {
-        this.keep(b, p, short);
+        this.leftover.keep(b, p, short);
         return;
       }
       out.push(row);
       p = q;
     }
-    if (p < end) this.keep(b, p, 2);
+    if (p < end) this.leftover.keep(b, p, 2);
   }
 }
