@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../parquet/module-worker.js';
+import type { TableHasher } from '../hash/index.js';
 import type { ColumnShape } from '../values/kinds.js';
 import type { CopyRowsTask, DigestReply, DigestTask, ParquetRowsTask } from './digest-protocol.js';
 
@@ -45,6 +46,39 @@ export class DigestPool {
   digestCopyRows(task: Omit<CopyRowsTask, 'kind'>, columns: readonly ColumnShape[]): Promise<Digested> {
     const rows = task.rows.byteOffset === 0 && task.rows.byteLength === task.rows.buffer.byteLength ? task.rows : task.rows.slice();
     return this.submit({ kind: 'copy', ...task, rows }, columns, [rows.buffer as ArrayBuffer]);
+  }
+
+  /**
+   * Starts `tasks` (each a call to `digest` or `digestCopyRows`), at most two per worker at a
+   * time, and adds each result's digests to `hasher` as it arrives; returns the rows digested.
+   * A failure stops starting tasks (an async source is closed); every task started settles
+   * before the failure is rethrown, so the caller may then dispose of the hasher.
+   */
+  async digestInto(hasher: TableHasher, tasks: Iterable<() => Promise<Digested>> | AsyncIterable<() => Promise<Digested>>): Promise<number> {
+    const inFlight = new Set<Promise<void>>();
+    let rows = 0;
+    let failure: { error: unknown } | null = null;
+    try {
+      for await (const start of tasks) {
+        const task: Promise<void> = start()
+          .then((d) => {
+            if (failure) return;
+            hasher.addDigests(d.digests);
+            rows += d.rows;
+          })
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        if (inFlight.size >= 2 * this.size) await Promise.race(inFlight);
+        if (failure) break;
+      }
+    } finally {
+      await Promise.all(inFlight);
+    }
+    if (failure) throw (failure as { error: unknown }).error;
+    return rows;
   }
 
   private submit(task: ParquetRowsTask | CopyRowsTask, columns: readonly ColumnShape[], transfer: ArrayBuffer[]): Promise<Digested> {

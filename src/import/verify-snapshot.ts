@@ -9,7 +9,7 @@ import { type Column } from '../catalog/model.js';
 import { hashPipeline, hashSchema, TableHasher } from '../hash/index.js';
 import type { ObjectEntry } from '../objects/copy.js';
 import { readParquet, readParquetLayout } from '../parquet/reader.js';
-import { DigestPool } from './digest-pool.js';
+import { DigestPool, type Digested } from './digest-pool.js';
 import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
 import { FORMAT_NAME, FORMAT_VERSION, type PipelineManifest, type SchemaManifest, type TableManifest } from '../snapshot/manifest.js';
 import { checkManifest } from './manifest-validation.js';
@@ -298,25 +298,15 @@ async function hashParquetFiles(table: TableManifest, locals: readonly string[],
   }
 }
 
-/** Digests all row groups of a file in the pool into `hasher`; the rows read. */
-async function digestInPool(pool: DigestPool, file: string, shapes: ReturnType<typeof shapesOf>, rowGroups: number, hasher: TableHasher): Promise<number> {
-  const tasks: Promise<number>[] = [];
-  let failed = false;
-  for (let g = 0; g < rowGroups; g += GROUPS_PER_TASK) {
-    const groups = Array.from({ length: Math.min(GROUPS_PER_TASK, rowGroups - g) }, (_, k) => g + k);
-    tasks.push(pool.digest(file, shapes, groups).then((d) => {
-      if (!failed) hasher.addDigests(d.digests);
-      return d.rows;
-    }, (e: unknown) => {
-      failed = true;
-      throw e;
-    }));
+/** Digests all row groups of a file in the pool into `hasher`, GROUPS_PER_TASK per task; the rows read. */
+function digestInPool(pool: DigestPool, file: string, shapes: ReturnType<typeof shapesOf>, rowGroups: number, hasher: TableHasher): Promise<number> {
+  function* tasks(): Generator<() => Promise<Digested>> {
+    for (let g = 0; g < rowGroups; g += GROUPS_PER_TASK) {
+      const groups = Array.from({ length: Math.min(GROUPS_PER_TASK, rowGroups - g) }, (_, k) => g + k);
+      yield () => pool.digest(file, shapes, groups);
+    }
   }
-  // Every task settles before the caller goes on (or disposes of the hasher).
-  const settled = await Promise.allSettled(tasks);
-  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (rejected) throw rejected.reason;
-  return settled.reduce((n, s) => n + (s as PromiseFulfilledResult<number>).value, 0);
+  return pool.digestInto(hasher, tasks());
 }
 
 function columnMismatch(columns: readonly Column[], file: readonly { name: string; kind: string }[]): string | null {

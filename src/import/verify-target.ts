@@ -10,7 +10,7 @@ import { selectForExport } from '../export/select.js';
 import { TableHasher } from '../hash/index.js';
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { normalizerFor, type NormalizeColumn } from '../values/normalize.js';
-import { DigestPool, DigestTaskError } from './digest-pool.js';
+import { DigestPool, DigestTaskError, type Digested } from './digest-pool.js';
 import { shapesOf } from './shapes.js';
 
 export interface TableDigest {
@@ -34,8 +34,10 @@ export async function digestTargetTable(db: Database, table: Table, batchRows = 
   }));
   const shapes = shapesOf(table.columns);
   const sql = selectForExport(db, table);
-  const encoded = pool && db.streamEncoded ? await db.streamEncoded(sql, chunkBytes) : null;
-  if (pool && encoded) return digestInPool(pool, encoded, db.family, columns, shapes);
+  if (pool && db.streamEncoded) {
+    const encoded = await db.streamEncoded(sql, chunkBytes);
+    if (encoded) return digestInPool(pool, encoded, db.family, columns, shapes);
+  }
   const normalizers = columns.map((c) => normalizerFor(db.family, c));
   const width = normalizers.length;
   const hasher = new TableHasher(shapes);
@@ -53,36 +55,26 @@ export async function digestTargetTable(db: Database, table: Table, batchRows = 
 
 /**
  * The same digest with the rows decoded, normalised and digested in the pool's workers; this
- * thread only cuts the server's stream into chunks of whole rows. At most two chunks per worker
- * are in flight, so reading waits for the workers and memory stays bounded.
+ * thread only cuts the server's stream into chunks of whole rows. The pool bounds the chunks
+ * in flight, so reading waits for the workers and memory stays bounded.
  */
 async function digestInPool(pool: DigestPool, encoded: EncodedRowStream, family: Family, normalize: NormalizeColumn[], shapes: ColumnShape[]): Promise<TableDigest> {
-  const hasher = new TableHasher(shapes);
-  const inFlight = new Set<Promise<void>>();
-  let rows = 0;
-  let failure: unknown = null;
-  try {
+  async function* tasks(): AsyncGenerator<() => Promise<Digested>> {
+    // Leaving early (a failed task) closes the stream, which drains the server's COPY.
     for await (const chunk of encoded.chunks) {
-      const task: Promise<void> = pool.digestCopyRows({ rows: chunk.rows, types: encoded.types, family, normalize }, shapes)
-        .then((d) => {
-          if (d.rows !== chunk.count) throw new DigestTaskError(`a worker decoded ${d.rows} rows of a chunk of ${chunk.count}`);
-          hasher.addDigests(d.digests);
-          rows += d.rows;
-        })
-        .catch((e: unknown) => {
-          failure ??= e;
-        })
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= 2 * pool.size) await Promise.race(inFlight);
-      if (failure) break; // the stream is drained by its own clean-up
+      yield () => pool.digestCopyRows({ rows: chunk.rows, types: encoded.types, family, normalize }, shapes).then((d) => {
+        if (d.rows !== chunk.count) throw new DigestTaskError(`a worker decoded ${d.rows} rows of a chunk of ${chunk.count}`);
+        return d;
+      });
     }
-  } finally {
-    await Promise.all(inFlight);
   }
-  if (failure) {
+  const hasher = new TableHasher(shapes);
+  let rows: number;
+  try {
+    rows = await pool.digestInto(hasher, tasks());
+  } catch (e) {
     await hasher.dispose();
-    throw failure;
+    throw e;
   }
   return { rows, hash: await hasher.digest() };
 }

@@ -75,6 +75,33 @@ describe('DigestPool', () => {
     }
   });
 
+  it('digestInto: bounded tasks into a hasher; a failed task stops the rest and is rethrown once all started ones settle', async () => {
+    const file = join(dir, 'into.parquet');
+    await writeParquet(file, ALL_COLUMNS, (async function* () { yield manyRows(); })(), { rowGroupMaxRows: 37 });
+    const pool = new DigestPool(1);
+    try {
+      const started: number[] = [];
+      const tasks = function* (bad: number | null) {
+        for (let g = 0; g < 17; g++) {
+          yield () => {
+            started.push(g);
+            return g === bad ? pool.digest(join(dir, 'missing.parquet'), ALL_COLUMNS, [0]) : pool.digest(file, ALL_COLUMNS, [g]);
+          };
+        }
+      };
+      const hasher = new TableHasher(ALL_COLUMNS);
+      expect(await pool.digestInto(hasher, tasks(null))).toBe(600);
+      expect(await hasher.digest()).toBe(await serialHash(file));
+
+      started.length = 0;
+      await expect(pool.digestInto(new TableHasher(ALL_COLUMNS), tasks(3))).rejects.toThrow(/Cannot open/);
+      // At most two tasks per worker are in flight: the failure is seen before all 17 start.
+      expect(started.length).toBeLessThan(17);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('rejects what is still queued when closed', async () => {
     const file = join(dir, 'queued.parquet');
     await writeParquet(file, ALL_COLUMNS, (async function* () { yield manyRows(); })(), { rowGroupMaxRows: 100 });
