@@ -56,6 +56,8 @@ export interface ExportOptions {
   onProgress?: ProgressListener;
   /** Rows per streamed batch (default EXPORT_BATCH_ROWS). */
   batchRows?: number;
+  /** Part limit in value bytes (default PART_BYTES); for tests only: another limit changes the tree. */
+  partBytes?: number;
 }
 
 export interface ExportResult {
@@ -108,7 +110,7 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
     for (const schema of pipeline.schemas) {
       const tables = [];
       for (const table of schema.tables) {
-        tables.push(await exportTable(db, table, staging, collector, progress, options.batchRows ?? EXPORT_BATCH_ROWS));
+        tables.push(await exportTable(db, table, staging, collector, progress, options.batchRows ?? EXPORT_BATCH_ROWS, options.partBytes ?? PART_BYTES));
       }
       const tableHashes = tables.map((t) => ({ name: t.name, hash: t.hash }));
       const manifest = schemaManifest(schema, hashSchema(tableHashes), tables);
@@ -217,8 +219,12 @@ export const EXPORT_BATCH_ROWS = 1000;
  */
 const HASH_SPILL_ROWS = 256 * 1024;
 
-/** Split tables into parts beyond this much data so no single file grows without bound. */
-const PART_BYTES = 1024 ** 3;
+/**
+ * A part closes after the row group that brings its value bytes to this (formats/parquet.md §4):
+ * parts stay under GitHub's 100 MB file limit (64 MiB plus one row group of at most 4 MiB, unless
+ * a single row is larger), so a snapshot can be pushed there without LFS or annex.
+ */
+export const PART_BYTES = 64 * 1024 ** 2;
 
 function shapeOf(table: Table): ColumnShape[] {
   return table.columns.map((c) => {
@@ -237,6 +243,7 @@ async function exportTable(
   collector: ObjectCollector,
   progress: ProgressListener,
   batchRows: number,
+  partBytes: number,
 ) {
   const started = Date.now();
   const [{ n }] = await db.query<{ n: RawValue }>(`SELECT COUNT(*) AS n FROM ${db.quoteIdent(table.schema)}.${db.quoteIdent(table.name)}`);
@@ -256,7 +263,7 @@ async function exportTable(
   const filePath = path.join(staging, tableFilePath(table.schema, table.name));
   await mkdir(path.dirname(filePath), { recursive: true });
   const writer = new ParquetStreamWriter(filePath, shapes, {
-    partPath: (part) => path.join(staging, tableFilePath(table.schema, table.name, part)), maxBytesPerFile: PART_BYTES,
+    partPath: (part) => path.join(staging, tableFilePath(table.schema, table.name, part)), maxBytesPerFile: partBytes,
   });
   let written: ParquetWriteResult;
   try {

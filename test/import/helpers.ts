@@ -85,3 +85,28 @@ export async function dropCrossLinked(scratch: Scratch): Promise<void> {
     await db.close();
   }
 }
+
+/** A pipeline with a large table (1 KB blobs) between small ones, made with plain SQL. */
+export async function makeBlobPipeline(db: Database, schema: string, rows: number): Promise<void> {
+  const q = (s: string) => db.quoteIdent(s);
+  const t = (name: string) => `${q(schema)}.${q(name)}`;
+  if (db.family === 'mysql') {
+    await db.execute(`CREATE DATABASE ${q(schema)}`);
+    await db.execute(`CREATE TABLE ${t('#kind')} (kind_id int NOT NULL, label varchar(20) NOT NULL, PRIMARY KEY (kind_id)) ENGINE=InnoDB`);
+    await db.execute(`CREATE TABLE ${t('sample')} (sample_id int NOT NULL, kind_id int NOT NULL, payload longblob NOT NULL, PRIMARY KEY (sample_id),
+      CONSTRAINT sample_ibfk_1 FOREIGN KEY (kind_id) REFERENCES ${t('#kind')} (kind_id) ON UPDATE CASCADE) ENGINE=InnoDB`);
+    await db.execute(`CREATE TABLE ${t('sample__note')} (sample_id int NOT NULL, note varchar(40) NOT NULL, PRIMARY KEY (sample_id),
+      CONSTRAINT note_ibfk_1 FOREIGN KEY (sample_id) REFERENCES ${t('sample')} (sample_id) ON UPDATE CASCADE) ENGINE=InnoDB`);
+    await db.execute(`INSERT INTO ${t('#kind')} SELECT seq, CONCAT('kind ', seq) FROM ${q(schema)}.seq_1_to_5`);
+    await db.execute(`INSERT INTO ${t('sample')} SELECT seq, 1 + seq % 5, UNHEX(REPEAT(MD5(seq), 64)) FROM ${q(schema)}.seq_1_to_${rows}`);
+    await db.execute(`INSERT INTO ${t('sample__note')} SELECT seq, CONCAT('note ', seq) FROM ${q(schema)}.seq_1_to_${rows} WHERE seq % 100 = 0`);
+  } else {
+    await db.execute(`CREATE SCHEMA ${q(schema)}`);
+    await db.execute(`CREATE TABLE ${t('#kind')} (kind_id integer NOT NULL PRIMARY KEY, label varchar(20) NOT NULL)`);
+    await db.execute(`CREATE TABLE ${t('sample')} (sample_id integer NOT NULL PRIMARY KEY, kind_id integer NOT NULL REFERENCES ${t('#kind')} (kind_id) ON UPDATE CASCADE, payload bytea NOT NULL)`);
+    await db.execute(`CREATE TABLE ${t('sample__note')} (sample_id integer NOT NULL PRIMARY KEY REFERENCES ${t('sample')} (sample_id) ON UPDATE CASCADE, note varchar(40) NOT NULL)`);
+    await db.execute(`INSERT INTO ${t('#kind')} SELECT g, 'kind ' || g FROM generate_series(1, 5) g`);
+    await db.execute(`INSERT INTO ${t('sample')} SELECT g, 1 + g % 5, decode(repeat(md5(g::text), 64), 'hex') FROM generate_series(1, ${rows}) g`);
+    await db.execute(`INSERT INTO ${t('sample__note')} SELECT g, 'note ' || g FROM generate_series(1, ${rows}) g WHERE g % 100 = 0`);
+  }
+}

@@ -5,42 +5,19 @@
  * hash), empties a partly filled one, re-creates a table whose DDL was cut off, and the result
  * exports to exactly the source's content. A lost connection (killed server-side) resumes too.
  */
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/types.js';
 import { EXIT } from '../../src/errors/base.js';
-import type { ExportResult } from '../../src/export/export.js';
+import { PART_BYTES, type ExportResult } from '../../src/export/export.js';
 import { importSnapshot } from '../../src/import/import.js';
 import { MARKER_TABLE } from '../../src/import/target.js';
+import type { SchemaManifest } from '../../src/snapshot/manifest.js';
 import { forEachBackend, type Scratch } from '../support/backends.js';
 import { spawnImport } from './cli-build.js';
-import { exportScratch, removeAll, tableHashes, tempDir } from './helpers.js';
-
-/** A pipeline with a large table (1 KB blobs) between small ones, made with plain SQL. */
-async function makeSource(db: Database, schema: string, rows: number): Promise<void> {
-  const q = (s: string) => db.quoteIdent(s);
-  const t = (name: string) => `${q(schema)}.${q(name)}`;
-  if (db.family === 'mysql') {
-    await db.execute(`CREATE DATABASE ${q(schema)}`);
-    await db.execute(`CREATE TABLE ${t('#kind')} (kind_id int NOT NULL, label varchar(20) NOT NULL, PRIMARY KEY (kind_id)) ENGINE=InnoDB`);
-    await db.execute(`CREATE TABLE ${t('sample')} (sample_id int NOT NULL, kind_id int NOT NULL, payload longblob NOT NULL, PRIMARY KEY (sample_id),
-      CONSTRAINT sample_ibfk_1 FOREIGN KEY (kind_id) REFERENCES ${t('#kind')} (kind_id) ON UPDATE CASCADE) ENGINE=InnoDB`);
-    await db.execute(`CREATE TABLE ${t('sample__note')} (sample_id int NOT NULL, note varchar(40) NOT NULL, PRIMARY KEY (sample_id),
-      CONSTRAINT note_ibfk_1 FOREIGN KEY (sample_id) REFERENCES ${t('sample')} (sample_id) ON UPDATE CASCADE) ENGINE=InnoDB`);
-    await db.execute(`INSERT INTO ${t('#kind')} SELECT seq, CONCAT('kind ', seq) FROM ${q(schema)}.seq_1_to_5`);
-    await db.execute(`INSERT INTO ${t('sample')} SELECT seq, 1 + seq % 5, UNHEX(REPEAT(MD5(seq), 64)) FROM ${q(schema)}.seq_1_to_${rows}`);
-    await db.execute(`INSERT INTO ${t('sample__note')} SELECT seq, CONCAT('note ', seq) FROM ${q(schema)}.seq_1_to_${rows} WHERE seq % 100 = 0`);
-  } else {
-    await db.execute(`CREATE SCHEMA ${q(schema)}`);
-    await db.execute(`CREATE TABLE ${t('#kind')} (kind_id integer NOT NULL PRIMARY KEY, label varchar(20) NOT NULL)`);
-    await db.execute(`CREATE TABLE ${t('sample')} (sample_id integer NOT NULL PRIMARY KEY, kind_id integer NOT NULL REFERENCES ${t('#kind')} (kind_id) ON UPDATE CASCADE, payload bytea NOT NULL)`);
-    await db.execute(`CREATE TABLE ${t('sample__note')} (sample_id integer NOT NULL PRIMARY KEY REFERENCES ${t('sample')} (sample_id) ON UPDATE CASCADE, note varchar(40) NOT NULL)`);
-    await db.execute(`INSERT INTO ${t('#kind')} SELECT g, 'kind ' || g FROM generate_series(1, 5) g`);
-    await db.execute(`INSERT INTO ${t('sample')} SELECT g, 1 + g % 5, decode(repeat(md5(g::text), 64), 'hex') FROM generate_series(1, ${rows}) g`);
-    await db.execute(`INSERT INTO ${t('sample__note')} SELECT g, 'note ' || g FROM generate_series(1, ${rows}) g WHERE g % 100 = 0`);
-  }
-}
+import { exportScratch, makeBlobPipeline, removeAll, tableHashes, tempDir } from './helpers.js';
 
 async function count(db: Database, schema: string, table: string): Promise<number> {
   const [{ n }] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${db.quoteIdent(schema)}.${db.quoteIdent(table)}`);
@@ -61,7 +38,7 @@ forEachBackend((backend) => {
     source = await backend.createScratch();
     schema = `${source.prefix}big`;
     const db = await source.connect();
-    await makeSource(db, schema, rows);
+    await makeBlobPipeline(db, schema, rows);
     await db.close();
     snapshot = await exportScratch(source, [schema], repo());
   });
@@ -85,6 +62,14 @@ forEachBackend((backend) => {
     for (const table of ['#kind', 'sample', 'sample__note']) expect(actual.get(`${name}.${table}`)).toEqual(expected.get(`${schema}.${table}`));
     expect(again.rows).toBe(snapshot.rows);
   }
+
+  it('exports the large table in parts under GitHub’s 100 MB file limit (default part limit)', async () => {
+    const manifest = JSON.parse(await readFile(path.join(repo(), 'schemas', schema, 'schema.json'), 'utf8')) as SchemaManifest;
+    const files = manifest.tables.find((t) => t.name === 'sample')!.files;
+    // ~1.03 KB of values per row: one part per 64 MiB.
+    expect(files).toHaveLength(Math.ceil((rows * 1032) / PART_BYTES));
+    for (const f of files) expect((await stat(path.join(repo(), f.path))).size).toBeLessThan(100_000_000);
+  });
 
   it('finishes an import SIGKILLed in the middle of a large table', async () => {
     const { scratch, name, args } = await targetFor('killed');
