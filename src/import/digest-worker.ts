@@ -10,45 +10,60 @@ import type { RawValue } from '../db/types.js';
 import { RowDigester } from '../hash/row-digest.js';
 import type { CValue } from '../values/kinds.js';
 import { normalizerFor } from '../values/normalize.js';
-import type { CopyRowsTask, DigestReply, DigestTask } from './digest-protocol.js';
+import type { CopyRowsTask, DigestReply, DigestTask, ParquetRowsTask } from './digest-protocol.js';
 
 const port = parentPort!;
 
-/** The rows of a task, canonical, in chunks. */
-async function* rowsOf(task: DigestTask): AsyncGenerator<readonly CValue[][]> {
-  if (task.kind === 'parquet') {
-    // Loaded on first use: a worker that only decodes COPY rows does without parquet-wasm and Arrow (~40 MB).
-    const { readParquet } = await import('../parquet/reader.js');
-    yield* readParquet(task.file, { rowGroups: task.rowGroups });
-    return;
+/** Digests of rows, in order, in a buffer that grows as rows come. */
+class Digests {
+  buf = new Uint8Array(64 * 1024);
+  rows = 0;
+
+  constructor(private readonly digester: RowDigester) {}
+
+  add(row: readonly CValue[]): void {
+    if ((this.rows + 1) * 32 > this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf.subarray(0, this.rows * 32));
+      this.buf = next;
+    }
+    this.digester.digestInto(row, this.buf, 32 * this.rows++);
   }
-  yield decodeCopyRows(task);
 }
 
-function decodeCopyRows(task: CopyRowsTask): CValue[][] {
+async function digestParquetRows(task: ParquetRowsTask, out: Digests): Promise<void> {
+  // Loaded on first use: a worker that only decodes COPY rows does without parquet-wasm and Arrow (~40 MB).
+  const { readParquet } = await import('../parquet/reader.js');
+  for await (const batch of readParquet(task.file, { rowGroups: task.rowGroups })) {
+    for (const row of batch) out.add(row);
+  }
+}
+
+/**
+ * Each row is normalised and digested as soon as it is decoded, into one reused array: holding
+ * a whole chunk of decoded rows (and their normalised copies) kept them alive through every
+ * young-generation collection, which then copied and promoted them.
+ */
+function digestCopyRows(task: CopyRowsTask, out: Digests): void {
   const decoders = binaryDecoders(task.types);
   if (!decoders) throw new Error(`no binary decoder for a column type among ${task.types.join(', ')}`);
-  const raw: RawValue[][] = [];
-  const parser = new CopyBinaryParser(decoders, { withoutHeader: true });
-  parser.push(Buffer.from(task.rows.buffer, task.rows.byteOffset, task.rows.byteLength), raw);
   const normalizers = task.normalize.map((c) => normalizerFor(task.family, c));
-  return raw.map((r) => r.map((v, i) => normalizers[i](v)));
+  const row: CValue[] = new Array(normalizers.length);
+  const parser = new CopyBinaryParser(decoders, { withoutHeader: true });
+  parser.push(Buffer.from(task.rows.buffer, task.rows.byteOffset, task.rows.byteLength), {
+    push(raw: RawValue[]) {
+      for (let i = 0; i < normalizers.length; i++) row[i] = normalizers[i](raw[i]);
+      out.add(row);
+    },
+  });
 }
 
 async function run(task: DigestTask): Promise<DigestReply> {
   try {
-    const digester = new RowDigester(task.columns);
-    let digests = new Uint8Array(64 * 1024);
-    let rows = 0;
-    for await (const batch of rowsOf(task)) {
-      if ((rows + batch.length) * 32 > digests.length) {
-        const next = new Uint8Array(Math.max(digests.length * 2, (rows + batch.length) * 32));
-        next.set(digests.subarray(0, rows * 32));
-        digests = next;
-      }
-      for (const row of batch) digester.digestInto(row, digests, 32 * rows++);
-    }
-    return { id: task.id, rows, digests: digests.slice(0, rows * 32) };
+    const out = new Digests(new RowDigester(task.columns));
+    if (task.kind === 'parquet') await digestParquetRows(task, out);
+    else digestCopyRows(task, out);
+    return { id: task.id, rows: out.rows, digests: out.buf.slice(0, out.rows * 32) };
   } catch (e) {
     return { id: task.id, error: (e as Error).message ?? String(e) };
   }

@@ -158,6 +158,11 @@ export function binaryDecoders(oids: readonly number[]): Decode[] | null {
 
 export class CopyFormatError extends Error {}
 
+/** Where CopyBinaryParser puts decoded rows (an array will do). */
+export interface RowSink {
+  push(row: RawValue[]): unknown;
+}
+
 /**
  * Bytes taken beyond a cut-off row's known need when completing it: enough for the small
  * fields that usually follow a large one (else the large prefix is joined again for each),
@@ -309,8 +314,11 @@ export class CopyBinaryParser {
     this.headerDone = options.withoutHeader ?? false;
   }
 
-  /** Appends the complete rows in `chunk` (plus what was left over) to `out`. */
-  push(chunk: Buffer, out: RawValue[][]): void {
+  /**
+   * Hands the complete rows in `chunk` (plus what was left over) to `out.push`, one new array
+   * per row: an array collects them, a sink can consume each at once.
+   */
+  push(chunk: Buffer, out: RowSink): void {
     let from = 0;
     // A unit cut off by the previous chunk is completed with the bytes it is known to need
     // (plus a little, for the small fields that usually follow a large one); parsing then goes
@@ -346,7 +354,7 @@ export class CopyBinaryParser {
    * Decodes the complete rows of `b` into `out`; returns where it stopped: at the end, after
    * the trailer, or at a cut-off unit (header or row) that needs `this.needed` bytes.
    */
-  private parse(b: Buffer, out: RawValue[][]): number {
+  private parse(b: Buffer, out: RowSink): number {
     let p = 0;
     if (!this.headerDone) {
       const header = headerEnd(b);
