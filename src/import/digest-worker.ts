@@ -34,7 +34,7 @@ class Digests {
 async function digestParquetRows(task: ParquetRowsTask, out: Digests): Promise<void> {
   // Loaded on first use: a worker that only decodes COPY rows does without parquet-wasm and Arrow (~40 MB).
   const { readParquet } = await import('../parquet/reader.js');
-  for await (const batch of readParquet(task.file, { rowGroups: task.rowGroups })) {
+  for await (const batch of readParquet(task.file, { rowGroups: task.rowGroups, views: true })) {
     for (const row of batch) out.add(row);
   }
 }

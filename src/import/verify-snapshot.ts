@@ -279,7 +279,7 @@ async function hashParquetFiles(table: TableManifest, locals: readonly string[],
         if (f.bytes >= poolFrom && layout.rowGroups > 0) {
           n = await digestInPool(pool, locals[i], shapes, layout.rowGroups, hasher);
         } else {
-          for await (const batch of readParquet(locals[i])) {
+          for await (const batch of readParquet(locals[i], { views: true })) {
             for (const row of batch) hasher.add(row);
             n += batch.length;
           }

@@ -16,6 +16,11 @@ export interface ParquetReadOptions {
   batchSize?: number;
   /** Read only these row groups (0-based, in this order); default all. */
   rowGroups?: number[];
+  /**
+   * Bytes and uuid values as views of their chunk's buffer instead of copies (decodeBatch):
+   * faster, for callers that use each row and let it go; a kept value keeps its whole chunk.
+   */
+  views?: boolean;
 }
 
 export const DEFAULT_READ_BATCH_SIZE = 8192;
@@ -77,7 +82,7 @@ export async function* readParquet(filePath: string, options: ParquetReadOptions
       // intoIPCStream consumes (frees) the wasm batch.
       const table = arrow.tableFromIPC(wasmBatch.intoIPCStream());
       for (const batch of table.batches) {
-        if (batch.numRows > 0) yield decodeBatch(columns, batch);
+        if (batch.numRows > 0) yield decodeBatch(columns, batch, options.views ?? false);
       }
     }
   } finally {

@@ -41,6 +41,22 @@ describe('round trip of every kind', () => {
     }
   });
 
+  it('gives the same values with views, bytes and uuids then viewing one shared buffer', async () => {
+    const path = join(dir, 'views.parquet');
+    await writeParquet(path, ALL_COLUMNS, chunks(extremeRows()));
+    const copies = await readAll(path);
+    const views: CValue[][] = [];
+    for await (const chunk of readParquet(path, { views: true })) views.push(...chunk);
+    expect(views).toEqual(copies);
+    const binary = ALL_COLUMNS.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === 'bytes' || c.kind === 'uuid');
+    expect(binary.length).toBeGreaterThan(1);
+    const buffersOf = (rows: CValue[][]) => new Set(rows.flatMap((r) => binary.map(({ i }) => r[i]))
+      .filter((v): v is Uint8Array => v instanceof Uint8Array).map((v) => v.buffer));
+    // Copies own their bytes; views share the chunk's buffer.
+    expect(buffersOf(copies).size).toBe(copies.flatMap((r) => binary.map(({ i }) => r[i])).filter((v) => v instanceof Uint8Array).length);
+    expect(buffersOf(views).size).toBe(1);
+  });
+
   it('reads the column shapes back from the metadata', async () => {
     const path = join(dir, 'schema.parquet');
     await writeParquet(path, ALL_COLUMNS, chunks([]));
