@@ -1,14 +1,14 @@
 /**
  * Streaming reader for files written by writer.ts: yields exactly the canonical values that
- * were written. Memory stays bounded: the file is read through a Blob (ranges on demand) one
+ * were written. Memory stays bounded: the file is read in ranges on demand (file-ranges.ts) one
  * row group at a time, and each wasm batch is handed to JS and released at once.
  */
-import { openAsBlob } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { decodeBatch } from './decode-batch.js';
 import { ParquetFileError } from './errors.js';
+import { FileRanges } from './file-ranges.js';
 import { columnShapesFromArrowSchema } from './schema.js';
 
 export interface ParquetReadOptions {
@@ -25,16 +25,30 @@ export interface ParquetReadOptions {
 
 export const DEFAULT_READ_BATCH_SIZE = 8192;
 
-async function openFile(filePath: string): Promise<pw.ParquetFile> {
-  let blob: Blob;
+/** An open Parquet file; `close` frees it and closes the file. */
+interface OpenFile {
+  file: pw.ParquetFile;
+  close(): Promise<void>;
+}
+
+async function openFile(filePath: string): Promise<OpenFile> {
+  let ranges: FileRanges;
   try {
-    blob = await openAsBlob(filePath);
+    ranges = await FileRanges.open(filePath);
   } catch (e) {
     throw new ParquetFileError(`Cannot open Parquet file ${filePath}: ${(e as Error).message}.`, { path: filePath });
   }
   try {
-    return await pw.ParquetFile.fromFile(blob);
+    const file = await pw.ParquetFile.fromFile(ranges.asBlob());
+    return {
+      file,
+      close: async () => {
+        file.free();
+        await ranges.close();
+      },
+    };
   } catch (e) {
+    await ranges.close();
     throw new ParquetFileError(`${filePath} is not a readable Parquet file (${String(e)}); re-export it.`, { path: filePath });
   }
 }
@@ -57,7 +71,7 @@ export async function readParquetSchema(filePath: string): Promise<ColumnShape[]
 
 /** The ColumnShapes and the number of row groups, from a file's metadata alone. */
 export async function readParquetLayout(filePath: string): Promise<{ columns: ColumnShape[]; rowGroups: number }> {
-  const file = await openFile(filePath);
+  const { file, close } = await openFile(filePath);
   try {
     const meta = file.metadata();
     try {
@@ -66,7 +80,7 @@ export async function readParquetLayout(filePath: string): Promise<{ columns: Co
       meta.free();
     }
   } finally {
-    file.free();
+    await close();
   }
 }
 
@@ -74,7 +88,7 @@ export async function readParquetLayout(filePath: string): Promise<{ columns: Co
 export async function* readParquet(filePath: string, options: ParquetReadOptions = {}): AsyncGenerator<CValue[][]> {
   const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ParquetFileError(`batchSize must be a positive integer, got ${String(batchSize)}.`);
-  const file = await openFile(filePath);
+  const { file, close } = await openFile(filePath);
   try {
     const columns = schemaOf(file, filePath);
     const stream = (await file.stream({ batchSize, ...(options.rowGroups && { rowGroups: options.rowGroups }) })) as ReadableStream<pw.RecordBatch>;
@@ -86,6 +100,6 @@ export async function* readParquet(filePath: string, options: ParquetReadOptions
       }
     }
   } finally {
-    file.free();
+    await close();
   }
 }
