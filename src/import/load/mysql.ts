@@ -96,6 +96,10 @@ export async function loadMysqlTable(db: Database, load: TableLoad, batches: Row
     });
     const result = await new Promise<{ affectedRows?: number; warningStatus?: number }>((resolve, reject) => {
       conn.query({ sql, infileStreamFactory: () => source }, (err, res) => (err ? reject(streamError ?? err) : resolve(res as { affectedRows?: number })));
+    }).finally(() => {
+      // mysql2 stops reading when the statement fails (a lost connection, say); destroying the
+      // source returns the row generators, which close the Parquet files they read.
+      source.destroy();
     });
     // mysql2 ends the LOAD normally when the stream fails; the failure is ours to raise.
     if (streamError) throw streamError;
