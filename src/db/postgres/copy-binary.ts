@@ -307,6 +307,8 @@ export class CopyRowSplitter {
 export class CopyBinaryParser {
   private readonly leftover = new Leftover();
   private headerDone = false;
+  /** Bytes the unit at parse()'s stopping point is known to need (valid after parse). */
+  private needed = 0;
   ended = false;
 
   /** `withoutHeader`: the input is whole rows as CopyRowSplitter cuts them, no header or trailer. */
@@ -333,8 +335,8 @@ export class CopyBinaryParser {
       const taken = Math.min(chunk.length - from, want + JOIN_SLACK);
       const unit = this.leftover.take(chunk.subarray(from, from + taken)) as Buffer;
       const stop = this.parse(unit, out);
-      if (stop > 0 || this.ended) {
-        // The cut-off unit is complete; whatever follows it is still in the chunk.
+      if (stop > 0) {
+        // The cut-off unit is complete (a trailer ends past 0 too); what follows is still in the chunk.
         from += stop - kept;
         break;
       }
@@ -346,9 +348,6 @@ export class CopyBinaryParser {
     const stop = this.parse(b, out);
     if (stop < b.length && !this.ended) this.leftover.keep(b, stop, this.needed);
   }
-
-  /** Bytes the unit at parse()'s stopping point is known to need (valid after parse). */
-  private needed = 0;
 
   /**
    * Decodes the complete rows of `b` into `out`; returns where it stopped: at the end, after
