@@ -26,10 +26,11 @@ export function emptyStoresLike(like: Record<string, unknown>, root: string): Re
   return out;
 }
 
-export async function exportScratch(scratch: Scratch, schemas: string[], repo: string, stores?: Record<string, unknown>): Promise<ExportResult> {
+/** `partBytes`: another part limit (export.ts PART_BYTES), to get a small table in parts. */
+export async function exportScratch(scratch: Scratch, schemas: string[], repo: string, stores?: Record<string, unknown>, partBytes?: number): Promise<ExportResult> {
   const db = await scratch.connect();
   try {
-    return await exportPipeline({ db, schemas, repo, stores: stores ? await writeStores(path.dirname(repo), stores) : undefined });
+    return await exportPipeline({ db, schemas, repo, stores: stores ? await writeStores(path.dirname(repo), stores) : undefined, partBytes });
   } finally {
     await db.close();
   }

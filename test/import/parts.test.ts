@@ -7,25 +7,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportPipeline, type ExportResult } from '../../src/export/export.js';
+import type { ExportResult } from '../../src/export/export.js';
 import { importSnapshot } from '../../src/import/import.js';
 import { readParquet } from '../../src/parquet/reader.js';
 import type { SchemaManifest } from '../../src/snapshot/manifest.js';
 import { forEachBackend, type Scratch } from '../support/backends.js';
-import { makeBlobPipeline, removeAll, tableHashes, tempDir } from './helpers.js';
+import { exportScratch, makeBlobPipeline, removeAll, tableHashes, tempDir } from './helpers.js';
 
 /** Rows of ~1 KB: 12 MB of values, three 4 MiB row groups, so three parts at a 4 MiB limit. */
 const ROWS = 12_000;
 const SMALL_PARTS = 4 * 1024 * 1024;
-
-async function exportWith(scratch: Scratch, schema: string, repo: string, partBytes?: number): Promise<ExportResult> {
-  const db = await scratch.connect();
-  try {
-    return await exportPipeline({ db, schemas: [schema], repo, partBytes });
-  } finally {
-    await db.close();
-  }
-}
 
 async function sampleFiles(repo: string, schema: string): Promise<{ path: string; rows: number; bytes: number }[]> {
   const manifest = JSON.parse(await readFile(path.join(repo, 'schemas', schema, 'schema.json'), 'utf8')) as SchemaManifest;
@@ -48,7 +39,7 @@ forEachBackend((backend) => {
       const db = await source.connect();
       await makeBlobPipeline(db, schema, ROWS);
       await db.close();
-      parted = await exportWith(source, schema, repo('parted'), SMALL_PARTS);
+      parted = await exportScratch(source, [schema], repo('parted'), undefined, SMALL_PARTS);
     });
     afterAll(async () => {
       await source?.cleanup();
@@ -76,7 +67,7 @@ forEachBackend((backend) => {
     });
 
     it('changes the files with the part limit, not the logical hashes', async () => {
-      const whole = await exportWith(source, schema, repo('whole'));
+      const whole = await exportScratch(source, [schema], repo('whole'));
       expect((await sampleFiles(repo('whole'), schema)).map((f) => path.basename(f.path))).toEqual(['sample.parquet']);
       expect(whole.tree).not.toBe(parted.tree);
       expect(whole.pipelineHash).toBe(parted.pipelineHash);
@@ -99,7 +90,7 @@ forEachBackend((backend) => {
       expect(result.tables.every((t) => t.status === 'ok')).toBe(true);
       expect(result.rows).toBe(parted.rows);
       expect(result.target.pipelineHash).toBe(parted.pipelineHash);
-      const again = await exportWith(into, schema, repo('again'), SMALL_PARTS);
+      const again = await exportScratch(into, [schema], repo('again'), undefined, SMALL_PARTS);
       expect(again.tree).toBe(parted.tree);
     });
   });
