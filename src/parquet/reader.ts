@@ -64,6 +64,47 @@ function schemaOf(file: pw.ParquetFile, filePath: string): ColumnShape[] {
   }
 }
 
+/** An open Parquet file: its layout from the metadata, and its rows on demand. */
+export interface ParquetSource {
+  columns: ColumnShape[];
+  rowGroups: number;
+  /** Rows in file order, in chunks of at most `batchSize` rows. */
+  rows(options?: ParquetReadOptions): AsyncGenerator<CValue[][]>;
+  close(): Promise<void>;
+}
+
+/** Opens a file once for both its layout and its rows (opening reads the footer each time). */
+export async function openParquet(filePath: string): Promise<ParquetSource> {
+  const { file, close } = await openFile(filePath);
+  try {
+    const meta = file.metadata();
+    let rowGroups: number;
+    try {
+      rowGroups = meta.numRowGroups();
+    } finally {
+      meta.free();
+    }
+    const columns = schemaOf(file, filePath);
+    return { columns, rowGroups, rows: (options = {}) => rowsOf(file, columns, options), close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+async function* rowsOf(file: pw.ParquetFile, columns: ColumnShape[], options: ParquetReadOptions): AsyncGenerator<CValue[][]> {
+  const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ParquetFileError(`batchSize must be a positive integer, got ${String(batchSize)}.`);
+  const stream = (await file.stream({ batchSize, ...(options.rowGroups && { rowGroups: options.rowGroups }) })) as ReadableStream<pw.RecordBatch>;
+  for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
+    // intoIPCStream consumes (frees) the wasm batch.
+    const table = arrow.tableFromIPC(wasmBatch.intoIPCStream());
+    for (const batch of table.batches) {
+      if (batch.numRows > 0) yield decodeBatch(columns, batch, options.views ?? false);
+    }
+  }
+}
+
 /** The ColumnShapes recorded in a file's metadata, without reading any data. */
 export async function readParquetSchema(filePath: string): Promise<ColumnShape[]> {
   return (await readParquetLayout(filePath)).columns;
@@ -71,35 +112,17 @@ export async function readParquetSchema(filePath: string): Promise<ColumnShape[]
 
 /** The ColumnShapes and the number of row groups, from a file's metadata alone. */
 export async function readParquetLayout(filePath: string): Promise<{ columns: ColumnShape[]; rowGroups: number }> {
-  const { file, close } = await openFile(filePath);
-  try {
-    const meta = file.metadata();
-    try {
-      return { columns: schemaOf(file, filePath), rowGroups: meta.numRowGroups() };
-    } finally {
-      meta.free();
-    }
-  } finally {
-    await close();
-  }
+  const { columns, rowGroups, close } = await openParquet(filePath);
+  await close();
+  return { columns, rowGroups };
 }
 
 /** Rows of a file in file order, in chunks of at most `batchSize` rows. */
 export async function* readParquet(filePath: string, options: ParquetReadOptions = {}): AsyncGenerator<CValue[][]> {
-  const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ParquetFileError(`batchSize must be a positive integer, got ${String(batchSize)}.`);
-  const { file, close } = await openFile(filePath);
+  const source = await openParquet(filePath);
   try {
-    const columns = schemaOf(file, filePath);
-    const stream = (await file.stream({ batchSize, ...(options.rowGroups && { rowGroups: options.rowGroups }) })) as ReadableStream<pw.RecordBatch>;
-    for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
-      // intoIPCStream consumes (frees) the wasm batch.
-      const table = arrow.tableFromIPC(wasmBatch.intoIPCStream());
-      for (const batch of table.batches) {
-        if (batch.numRows > 0) yield decodeBatch(columns, batch, options.views ?? false);
-      }
-    }
+    yield* source.rows(options);
   } finally {
-    await close();
+    await source.close();
   }
 }
