@@ -8,7 +8,7 @@
 import { type Column } from '../catalog/model.js';
 import { hashPipeline, hashSchema, TableHasher } from '../hash/index.js';
 import type { ObjectEntry } from '../objects/copy.js';
-import { readParquet, readParquetLayout } from '../parquet/reader.js';
+import { openParquet } from '../parquet/reader.js';
 import { DigestPool, type Digested } from './digest-pool.js';
 import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
 import { FORMAT_NAME, FORMAT_VERSION, type PipelineManifest, type SchemaManifest, type TableManifest } from '../snapshot/manifest.js';
@@ -157,15 +157,23 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
   const pool = new DigestPool();
   const poolFrom = options.poolFromBytes ?? POOL_FROM_BYTES;
   try {
+    // Tables are verified a few at a time: a small table's check is mostly waiting on file reads.
+    const jobs = schemas.flatMap((schema) => schema.tables.map((table, i) => ({ schema, table, first: i === 0 })));
+    const tableProblems = jobs.map((): SnapshotProblem[] => []);
+    const checked = await mapConcurrently(jobs, TABLES_AT_ONCE, async ({ schema, table, first }, j) => {
+      if (first) progress({ type: 'phase', phase: `verifying schema ${schema.name} (${schema.tables.length} tables)` });
+      return verifyTable(files, workDir, schema.name, table, tableProblems[j], { pool, poolFrom });
+    });
+    for (const p of tableProblems) problems.push(...p);
+    let j = 0;
     for (const schema of schemas) {
-      progress({ type: 'phase', phase: `verifying schema ${schema.name} (${schema.tables.length} tables)` });
       const tableHashes: { name: string; hash: string }[] = [];
       for (const table of schema.tables) {
-        const checked = await verifyTable(files, workDir, schema.name, table, problems, { pool, poolFrom });
-        if (checked) {
-          tableFiles.set(tableKey(schema.name, table.name), checked.locals);
-          bytes += checked.bytes;
-          tableHashes.push({ name: table.name, hash: bareHash(checked.hash) });
+        const ok = checked[j++];
+        if (ok) {
+          tableFiles.set(tableKey(schema.name, table.name), ok.locals);
+          bytes += ok.bytes;
+          tableHashes.push({ name: table.name, hash: bareHash(ok.hash) });
         } else {
           tableHashes.push({ name: table.name, hash: bareHash(table.hash) });
         }
@@ -246,6 +254,23 @@ async function verifyTable(files: SnapshotFiles, workDir: string, schema: string
   return { locals, bytes, hash: rows.hash };
 }
 
+/** Tables verified at the same time (the large ones share the worker pool). */
+const TABLES_AT_ONCE = 4;
+
+/** `fn` over `items`, at most `limit` at a time; the results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return results;
+}
+
 /**
  * Files of at least this many bytes are digested by the worker pool, in tasks of
  * GROUPS_PER_TASK row groups (up to 4 MiB of values each); smaller ones here, where starting
@@ -269,20 +294,24 @@ async function hashParquetFiles(table: TableManifest, locals: readonly string[],
     for (let i = 0; i < table.files.length; i++) {
       const f = table.files[i];
       try {
-        const layout = await readParquetLayout(locals[i]);
-        const mismatch = columnMismatch(table.columns, layout.columns);
-        if (mismatch) {
-          problems.push({ file: f.path, problem: mismatch });
-          return null;
-        }
+        const file = await openParquet(locals[i]);
         let n = 0;
-        if (f.bytes >= poolFrom && layout.rowGroups > 0) {
-          n = await digestInPool(pool, locals[i], shapes, layout.rowGroups, hasher);
-        } else {
-          for await (const batch of readParquet(locals[i], { views: true })) {
-            for (const row of batch) hasher.add(row);
-            n += batch.length;
+        try {
+          const mismatch = columnMismatch(table.columns, file.columns);
+          if (mismatch) {
+            problems.push({ file: f.path, problem: mismatch });
+            return null;
           }
+          if (f.bytes >= poolFrom && file.rowGroups > 0) {
+            n = await digestInPool(pool, locals[i], shapes, file.rowGroups, hasher);
+          } else {
+            for await (const batch of file.rows({ views: true })) {
+              for (const row of batch) hasher.add(row);
+              n += batch.length;
+            }
+          }
+        } finally {
+          await file.close();
         }
         if (n !== f.rows) problems.push({ file: f.path, problem: `holds ${n} rows, the manifest says ${f.rows}` });
         rows += n;

@@ -119,6 +119,26 @@ forEachBackend((backend) => {
       expect(e.message).toMatch(/subject: logical hash recomputed from the rows is [0-9a-f]{64}, the manifest says/);
     });
 
+    it('bad tables in two schemas: both named, in manifest order (tables are checked side by side)', async () => {
+      let file = '';
+      const e = await refused('two-schemas', async (dir) => {
+        const later = await readJson<SchemaManifest>(schemaJson(dir, fixture.schemas[1]));
+        file = later.tables.find((t) => t.name === 'session')!.files[0].path;
+        const bytes = await readFile(path.join(dir, file));
+        bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+        await writeFile(path.join(dir, file), bytes);
+        const first = await readJson<SchemaManifest>(schemaJson(dir, fixture.schemas[0]));
+        const subject = first.tables.find((t) => t.name === 'subject')!;
+        subject.hash = subject.hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+        await writeJson(schemaJson(dir, fixture.schemas[0]), first);
+      });
+      expect(e).toBeInstanceOf(SnapshotInvalidError);
+      const subjectAt = e.message.search(/subject: logical hash recomputed from the rows/);
+      const sessionAt = e.message.indexOf(`${file}: sha256`);
+      expect(subjectAt).toBeGreaterThanOrEqual(0);
+      expect(sessionAt).toBeGreaterThan(subjectAt);
+    });
+
     /** Edits one row of `subject` and updates the file's sha256 and size to match. */
     async function editNote(dir: string): Promise<void> {
       const file = schemaJson(dir, fixture.schemas[0]);
