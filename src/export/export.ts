@@ -26,7 +26,7 @@ import { parseCodec } from '../catalog/types.js';
 import { ParquetStreamWriter, releaseEncoder, type ParquetWriteResult } from '../parquet/writer.js';
 import {
   FORMAT_NAME, FORMAT_VERSION, objectLine, schemaManifest, serialize, tableManifest,
-  type PipelineManifest, type SchemaManifest, type TableFile,
+  type PipelineManifest, type SchemaManifest, type TableFile, type TableManifest,
 } from '../snapshot/manifest.js';
 import { OBJECT_LIST, PIPELINE_MANIFEST, SNAPSHOT_README, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
 import { snapshotReadme } from '../snapshot/readme.js';
@@ -107,11 +107,27 @@ export async function exportPipeline(options: ExportOptions): Promise<ExportResu
 
     const schemaManifests: SchemaManifest[] = [];
     let totalRows = 0;
+    // The encoding worker finishes one table's file while the next table is read: for a
+    // pipeline of many small tables, that wait was most of the export's time.
+    const finished = new Map<Table, TableManifest>();
+    let finishing: { table: Table; manifest: Promise<TableManifest> } | null = null;
     for (const schema of pipeline.schemas) {
-      const tables = [];
       for (const table of schema.tables) {
-        tables.push(await exportTable(db, table, staging, collector, progress, options.batchRows ?? EXPORT_BATCH_ROWS, options.partBytes ?? PART_BYTES));
+        let manifest: Promise<TableManifest>;
+        try {
+          ({ manifest } = await exportTable(db, table, staging, collector, progress, options.batchRows ?? EXPORT_BATCH_ROWS, options.partBytes ?? PART_BYTES));
+        } catch (e) {
+          await finishing?.manifest.catch(() => undefined); // its worker job settles before the staging area goes
+          throw e;
+        }
+        manifest.catch(() => undefined); // awaited below, after the next table is read
+        if (finishing) finished.set(finishing.table, await finishing.manifest);
+        finishing = { table, manifest };
       }
+    }
+    if (finishing) finished.set(finishing.table, await finishing.manifest);
+    for (const schema of pipeline.schemas) {
+      const tables = schema.tables.map((t) => finished.get(t)!);
       const tableHashes = tables.map((t) => ({ name: t.name, hash: t.hash }));
       const manifest = schemaManifest(schema, hashSchema(tableHashes), tables);
       schemaManifests.push(manifest);
@@ -236,6 +252,10 @@ function shapeOf(table: Table): ColumnShape[] {
   });
 }
 
+/**
+ * Reads a table's rows into the hasher and the Parquet writer. Returns once every row is read
+ * and sent to the encoding worker, with the table's manifest to come once its file is written.
+ */
 async function exportTable(
   db: Database,
   table: Table,
@@ -244,7 +264,7 @@ async function exportTable(
   progress: ProgressListener,
   batchRows: number,
   partBytes: number,
-) {
+): Promise<{ manifest: Promise<TableManifest> }> {
   const started = Date.now();
   const [{ n }] = await db.query<{ n: RawValue }>(`SELECT COUNT(*) AS n FROM ${db.quoteIdent(table.schema)}.${db.quoteIdent(table.name)}`);
   const expected = Number(n);
@@ -265,7 +285,6 @@ async function exportTable(
   const writer = new ParquetStreamWriter(filePath, shapes, {
     partPath: (part) => path.join(staging, tableFilePath(table.schema, table.name, part)), maxBytesPerFile: partBytes,
   });
-  let written: ParquetWriteResult;
   try {
     // One row array for every row: the hasher and the writer copy what they keep.
     const row: CValue[] = new Array(normalizers.length);
@@ -286,23 +305,32 @@ async function exportTable(
       rows += raw.length;
       progress({ type: 'table-rows', schema: table.schema, table: table.name, rows, totalRows: expected });
     }
-    written = await writer.finish();
   } catch (e) {
     await writer.abort();
     await hasher.dispose();
     throw e;
   }
-  const parts = written.parts;
-  if (rows !== expected) {
-    throw new InputError('row_count_changed',
-      `${table.schema}.${table.name}: counted ${expected} rows but read ${rows} inside one consistent snapshot; the server does not provide a consistent read here. Retry, or export while the pipeline is idle.`,
-      { table: `${table.schema}.${table.name}`, expected, read: rows });
-  }
-  const files: TableFile[] = parts.map((p) => ({
-    path: path.relative(staging, p.path).split(path.sep).join('/'), rows: p.rows, bytes: p.bytes, sha256: p.sha256,
-  }));
-  const hash = await hasher.digest();
-  progress({ type: 'table-done', schema: table.schema, table: table.name, rows, seconds: (Date.now() - started) / 1000 });
-  return tableManifest(table, files, rows, hash);
+  const manifest = (async () => {
+    let written: ParquetWriteResult;
+    try {
+      written = await writer.finish();
+      if (rows !== expected) {
+        throw new InputError('row_count_changed',
+          `${table.schema}.${table.name}: counted ${expected} rows but read ${rows} inside one consistent snapshot; the server does not provide a consistent read here. Retry, or export while the pipeline is idle.`,
+          { table: `${table.schema}.${table.name}`, expected, read: rows });
+      }
+    } catch (e) {
+      await writer.abort();
+      await hasher.dispose();
+      throw e;
+    }
+    const files: TableFile[] = written.parts.map((p) => ({
+      path: path.relative(staging, p.path).split(path.sep).join('/'), rows: p.rows, bytes: p.bytes, sha256: p.sha256,
+    }));
+    const hash = await hasher.digest();
+    progress({ type: 'table-done', schema: table.schema, table: table.name, rows, seconds: (Date.now() - started) / 1000 });
+    return tableManifest(table, files, rows, hash);
+  })();
+  return { manifest };
 }
 

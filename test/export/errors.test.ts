@@ -133,6 +133,41 @@ forEachBackend((backend) => {
       expect(await readdir(repo)).toEqual(['notes.txt']);
     });
 
+    it('a value the format cannot hold, in a table read while the one before it is still being written: error, and the repository as it was', async () => {
+      // `late` has 3 tables: two good ones, then one with a date the format cannot hold (year 0
+      // on MariaDB, BC on PostgreSQL). Tables are read one after another while the encoding
+      // worker still writes the previous file, so the failure meets an unfinished file.
+      const late = `${scratch.prefix}late`;
+      const repo = path.join(work, 'repo-late-failure');
+      const db = await scratch.connect();
+      try {
+        const q = (s: string) => db.quoteIdent(s);
+        const mysql = db.family === 'mysql';
+        await db.execute(mysql ? `CREATE DATABASE ${q(late)}` : `CREATE SCHEMA ${q(late)}`);
+        for (const t of ['a_first', 'b_second', 'c_bad']) {
+          await db.execute(`CREATE TABLE ${q(late)}.${q(t)} (${q('id')} int NOT NULL, ${q('day')} date NOT NULL, PRIMARY KEY (${q('id')}))`);
+        }
+        const days = Array.from({ length: 2000 }, (_, i) => `(${i}, '2024-01-01')`).join(', ');
+        await db.execute(`INSERT INTO ${q(late)}.${q('a_first')} VALUES ${days}`);
+        await db.execute(`INSERT INTO ${q(late)}.${q('b_second')} VALUES ${days}`);
+        if (mysql) await db.execute(`SET SESSION sql_mode = ''`);
+        await db.execute(`INSERT INTO ${q(late)}.${q('c_bad')} VALUES (1, ${mysql ? `'0000-00-00'` : `'0044-03-15 BC'`})`);
+
+        const first = await exportPipeline({ db, schemas: [schema], stores: stores(), repo, allowMissingObjects: true });
+        const err = await expectExportError(
+          exportPipeline({ db, schemas: [schema, late], stores: stores(), repo, allowMissingObjects: true }),
+          'unrepresentable_value', EXIT.failed);
+        expect(err.message).toContain(`${late}.c_bad.day`);
+        expect(readFileSync(path.join(repo, '.git', 'refs', 'heads', 'main'), 'utf8').trim()).toBe(first.commit);
+        expect(await readdir(path.join(repo, '.git', 'dj-snapshot', 'staging'))).toEqual([]);
+        expect(existsSync(path.join(repo, 'schemas', late))).toBe(false);
+        // Not locked, nothing left over: the same export as before finds nothing to commit.
+        expect((await exportPipeline({ db, schemas: [schema], stores: stores(), repo, allowMissingObjects: true })).unchanged).toBe(true);
+      } finally {
+        await db.close();
+      }
+    });
+
     it('an unknown stores protocol is a usage error naming the store', async () => {
       const err = (() => {
         try {
