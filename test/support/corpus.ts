@@ -16,7 +16,14 @@ import { gunzipSync } from 'node:zlib';
 import type { Database } from '../../src/db/types.js';
 import type { Scratch, TestBackend } from './backends.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root: the nearest folder with a package.json (also from a compiled copy in .bench/). */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+const repoRoot = findRepoRoot();
 export const HARNESS_DIR = path.resolve(repoRoot, '../shared/datajoint-harness');
 export const CORPORA = ['mariadb-dj2', 'postgres-dj2'] as const;
 export type Corpus = (typeof CORPORA)[number];
