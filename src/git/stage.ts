@@ -23,6 +23,7 @@ import { objectDatabase } from './odb.js';
 import { readRef, updateRef } from './refs.js';
 import type { Repo } from './repo.js';
 import { workingTreeStatus } from './status.js';
+import { mapConcurrently } from '../util/map-concurrently.js';
 import { validatePath, type FileMode, type TreeEntry } from './tree-format.js';
 import { flattenTree, treeOf, type ListedEntry } from './tree-walk.js';
 import {
@@ -174,22 +175,16 @@ export class SnapshotStage {
     this.assertOpen();
     if (this.entries) return this.entries;
     const files = this.scanStaging();
-    const entries: TreeEntry[] = new Array(files.length);
     const level = this.options.level ?? 'auto';
     // A path HEAD does not have most likely holds new content: written in one pass, unhashed first.
     const basePaths = new Set((await this.baseEntries()).map((e) => e.path));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < files.length) {
-        const i = next++;
-        const path = validatePath(files[i]).join('/');
-        const abs = join(this.dir, path);
-        const chosen = typeof level === 'function' ? level(path, (await stat(abs)).size) : level;
-        const { oid } = await this.writer.writeBlobFile(abs, { level: chosen, maybeStored: basePaths.has(path) });
-        entries[i] = { path, oid, mode: this.modes.get(path) ?? '100644' };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency ?? 4) }, worker));
+    const entries: TreeEntry[] = await mapConcurrently(files, this.options.concurrency ?? 4, async (file) => {
+      const path = validatePath(file).join('/');
+      const abs = join(this.dir, path);
+      const chosen = typeof level === 'function' ? level(path, (await stat(abs)).size) : level;
+      const { oid } = await this.writer.writeBlobFile(abs, { level: chosen, maybeStored: basePaths.has(path) });
+      return { path, oid, mode: this.modes.get(path) ?? '100644' };
+    });
     const odb = objectDatabase(this.repo.gitdir);
     const staged = new Set(files);
     for (const [path, { oid, mode }] of this.reused) {

@@ -17,6 +17,7 @@ import type { ProgressListener } from '../export/progress.js';
 import { SnapshotInvalidError, UnsupportedFormatError, type SnapshotProblem } from './errors.js';
 import { bareHash, manifestHash, sameHash } from './hash-text.js';
 import { shapesOf } from './shapes.js';
+import { mapConcurrently } from '../util/map-concurrently.js';
 import { sha256File, type SnapshotFiles } from './source.js';
 
 /** A line of objects.jsonl: what the exporter recorded of one store object. */
@@ -256,20 +257,6 @@ async function verifyTable(files: SnapshotFiles, workDir: string, schema: string
 
 /** Tables verified at the same time (the large ones share the worker pool). */
 const TABLES_AT_ONCE = 4;
-
-/** `fn` over `items`, at most `limit` at a time; the results in the items' order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return results;
-}
 
 /**
  * Files of at least this many bytes are digested by the worker pool, in tasks of

@@ -13,6 +13,7 @@ import { objectPath } from '../snapshot/layout.js';
 import type { ObjectKind, ObjectRef } from './references.js';
 import { base32 } from './references.js';
 import { resolveStoreName, type StoreConfig } from './stores.js';
+import { mapConcurrently } from '../util/map-concurrently.js';
 
 export interface ObjectEntry {
   store: string;
@@ -131,7 +132,7 @@ export async function copyObjects(
       onProgress?.(done, bytes);
     });
   }
-  await runLimited(work, 4);
+  await mapConcurrently(work, 4, (task) => task());
   entries.sort((a, b) => compareBytes(a.store, b.store) || compareBytes(a.path, b.path));
   problems.sort((a, b) => compareBytes(a.store, b.store) || compareBytes(a.path, b.path));
   return { entries, problems, bytes };
@@ -168,12 +169,4 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
     else if (e.isFile()) out.push(rel);
   }
   return out;
-}
-
-async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
