@@ -93,15 +93,21 @@ forEachBackend((backend) => {
 
   const schemaJson = (dir: string, schema: string) => path.join(dir, 'schemas', schema, 'schema.json');
 
+  /** Flips one byte in the middle of the second schema's `session` file; returns its path. */
+  async function flipSessionByte(dir: string): Promise<string> {
+    const manifest = await readJson<SchemaManifest>(schemaJson(dir, fixture.schemas[1]));
+    const file = manifest.tables.find((t) => t.name === 'session')!.files[0].path;
+    const bytes = await readFile(path.join(dir, file));
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    await writeFile(path.join(dir, file), bytes);
+    return file;
+  }
+
   describe('tampered snapshots are refused before the target is touched', () => {
     it('a changed byte in a Parquet file', async () => {
       let file = '';
       const e = await refused('parquet-byte', async (dir) => {
-        const manifest = await readJson<SchemaManifest>(schemaJson(dir, fixture.schemas[1]));
-        file = manifest.tables.find((t) => t.name === 'session')!.files[0].path;
-        const bytes = await readFile(path.join(dir, file));
-        bytes[Math.floor(bytes.length / 2)] ^= 0x01;
-        await writeFile(path.join(dir, file), bytes);
+        file = await flipSessionByte(dir);
       });
       expect(e).toBeInstanceOf(SnapshotInvalidError);
       expect(e.message).toContain(`${file}: sha256`);
@@ -122,11 +128,7 @@ forEachBackend((backend) => {
     it('bad tables in two schemas: both named, in manifest order (tables are checked side by side)', async () => {
       let file = '';
       const e = await refused('two-schemas', async (dir) => {
-        const later = await readJson<SchemaManifest>(schemaJson(dir, fixture.schemas[1]));
-        file = later.tables.find((t) => t.name === 'session')!.files[0].path;
-        const bytes = await readFile(path.join(dir, file));
-        bytes[Math.floor(bytes.length / 2)] ^= 0x01;
-        await writeFile(path.join(dir, file), bytes);
+        file = await flipSessionByte(dir);
         const first = await readJson<SchemaManifest>(schemaJson(dir, fixture.schemas[0]));
         const subject = first.tables.find((t) => t.name === 'subject')!;
         subject.hash = subject.hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
