@@ -9,6 +9,10 @@
  */
 const REC = 32;
 const WORDS = REC / 4;
+/** Runs up to this many records are sorted by insertion. */
+const INSERTION_UP_TO = 32;
+/** Up to this many records in all, no radix pass: faster below ~1,500 (measured on random digests). */
+const DIRECT_UP_TO = 1024;
 
 function compareAt(b: Uint8Array, i: number, j: number, from: number): number {
   const oi = i * REC;
@@ -30,15 +34,17 @@ function swap(w: Uint32Array, i: number, j: number): void {
   }
 }
 
-function insertionSort(b: Uint8Array, w: Uint32Array, lo: number, hi: number): void {
+/** Sorts records [lo, hi), which agree on their first `from` bytes. */
+function insertionSort(b: Uint8Array, w: Uint32Array, lo: number, hi: number, from: number): void {
   for (let i = lo + 1; i < hi; i++) {
-    for (let j = i; j > lo && compareAt(b, j - 1, j, 2) > 0; j--) swap(w, j - 1, j);
+    for (let j = i; j > lo && compareAt(b, j - 1, j, from) > 0; j--) swap(w, j - 1, j);
   }
 }
 
-function indexSort(b: Uint8Array, lo: number, hi: number): void {
+/** As insertionSort, in O(n log n): through an array of indexes and one copy of the records. */
+function indexSort(b: Uint8Array, lo: number, hi: number, from: number): void {
   const idx = Array.from({ length: hi - lo }, (_, k) => lo + k);
-  idx.sort((x, y) => compareAt(b, x, y, 2) || x - y);
+  idx.sort((x, y) => compareAt(b, x, y, from) || x - y);
   const copy = b.slice(lo * REC, hi * REC);
   idx.forEach((from, k) => b.set(copy.subarray((from - lo) * REC, (from - lo + 1) * REC), (lo + k) * REC));
 }
@@ -48,6 +54,13 @@ export function sortDigests(buf: Uint8Array, count: number): void {
   if (count < 2) return;
   if (buf.byteOffset % 4 !== 0) throw new Error('sortDigests needs a 4-byte aligned buffer');
   const w = new Uint32Array(buf.buffer, buf.byteOffset, count * WORDS);
+  // Most tables of a pipeline are small: for them the radix pass's 768 KiB of bucket tables
+  // cost more than sorting outright (a table of 2 rows paid ~0.3 ms).
+  if (count <= DIRECT_UP_TO) {
+    if (count <= INSERTION_UP_TO) insertionSort(buf, w, 0, count, 0);
+    else indexSort(buf, 0, count, 0);
+    return;
+  }
   const counts = new Uint32Array(65536);
   for (let i = 0; i < count; i++) counts[(buf[i * REC] << 8) | buf[i * REC + 1]]++;
   const next = new Uint32Array(65536);
@@ -73,8 +86,8 @@ export function sortDigests(buf: Uint8Array, count: number): void {
   let lo = 0;
   for (let k = 0; k < 65536; k++) {
     const hi = end[k];
-    if (hi - lo > 32) indexSort(buf, lo, hi);
-    else if (hi - lo > 1) insertionSort(buf, w, lo, hi);
+    if (hi - lo > INSERTION_UP_TO) indexSort(buf, lo, hi, 2);
+    else if (hi - lo > 1) insertionSort(buf, w, lo, hi, 2);
     lo = hi;
   }
 }

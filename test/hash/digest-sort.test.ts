@@ -10,7 +10,7 @@ function reference(buf: Uint8Array, n: number): Buffer {
 
 describe('sortDigests', () => {
   it('sorts random digests like Buffer.compare', () => {
-    for (const n of [0, 1, 2, 3, 100, 70_000]) {
+    for (const n of [0, 1, 2, 3, 32, 33, 100, 1024, 1025, 70_000]) {
       const buf = new Uint8Array(randomBytes(n * 32));
       const want = reference(buf, n);
       sortDigests(buf, n);
