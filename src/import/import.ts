@@ -280,7 +280,7 @@ async function createLoadVerify(
     const columns = loadColumns(manifest, target, t);
     let rows: number;
     try {
-      rows = await loadTable(db, { schema: t.schema, table: t.name, columns, clear }, sourceRows(snap, t, lineageRewrite(manifest, rename)),
+      rows = await loadTable(db, { schema: t.schema, table: t.name, columns, clear, rows: manifest.rows }, sourceRows(snap, t, lineageRewrite(manifest, rename)),
         (n) => progress({ type: 'table-rows', schema: t.schema, table: t.name, rows: n, totalRows: manifest.rows }));
     } catch (e) {
       throw loadFailure(`${t.schema}.${t.name}`, db.displayUrl, e);

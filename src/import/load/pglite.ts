@@ -22,7 +22,7 @@ export async function loadPgliteTable(db: Database, load: TableLoad, batches: Ro
   await db.begin();
   try {
     if (load.clear) await db.execute(`DELETE FROM ${db.quoteIdent(load.schema)}.${db.quoteIdent(load.table)}`);
-    await withForeignKeysCheckedAtEnd(db, load.schema, load.table, async () => {
+    await withForeignKeysCheckedAtEnd(db, load, async () => {
       for await (const chunk of formatChunks(batches, plan.writeRow, CHUNK_BYTES, counter, onRows)) {
         // Every COPY reads a whole file: in binary format each chunk gets the header and trailer.
         const blob = plan.binary ? new Blob([BINARY_HEADER, chunk, BINARY_TRAILER]) : new Blob([chunk]);
