@@ -107,14 +107,9 @@ async function* rowsOf(file: pw.ParquetFile, columns: ColumnShape[], options: Pa
 
 /** The ColumnShapes recorded in a file's metadata, without reading any data. */
 export async function readParquetSchema(filePath: string): Promise<ColumnShape[]> {
-  return (await readParquetLayout(filePath)).columns;
-}
-
-/** The ColumnShapes and the number of row groups, from a file's metadata alone. */
-export async function readParquetLayout(filePath: string): Promise<{ columns: ColumnShape[]; rowGroups: number }> {
-  const { columns, rowGroups, close } = await openParquet(filePath);
+  const { columns, close } = await openParquet(filePath);
   await close();
-  return { columns, rowGroups };
+  return columns;
 }
 
 /** Rows of a file in file order, in chunks of at most `batchSize` rows. */
