@@ -6,7 +6,7 @@
  * fixed-width payload or a u64 big-endian length and the bytes. With the classes fixed by the
  * table header, this framing is prefix-free, so no two different rows encode alike.
  */
-import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { ColumnShape, CValue, ValueKind } from '../values/kinds.js';
 import { normaliseDecimal } from '../parquet/decimal-text.js';
 import { isCanonicalDecimal } from '../values/normalize.js';
@@ -45,8 +45,6 @@ export const TAG = {
 
 const INT_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
-/** Rows whose encoding reaches this size are hashed with node:crypto (native wins on long inputs). */
-const NATIVE_FROM = 512;
 /** Values at least this long are fed to the hash directly instead of being copied. */
 const STREAM_FROM = 64 * 1024;
 
@@ -243,8 +241,6 @@ export class RowDigester {
       this.stream = null;
       h.update(this.buf.subarray(0, this.len));
       out.set(h.digest(), off);
-    } else if (this.len >= NATIVE_FROM) {
-      out.set(oneShotHash('sha256', this.buf.subarray(0, this.len), 'buffer'), off);
     } else {
       sha256Into(this.buf, 0, this.len, out, off);
     }
