@@ -1,7 +1,6 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sortDigests } from '../../src/hash/digest-sort.js';
-import { sha256Into } from '../../src/hash/sha256.js';
 
 function reference(buf: Uint8Array, n: number): Buffer {
   const recs = Array.from({ length: n }, (_, i) => Buffer.from(buf.subarray(i * 32, i * 32 + 32)));
@@ -30,16 +29,5 @@ describe('sortDigests', () => {
     sortDigests(buf, n);
     expect(performance.now() - t).toBeLessThan(5000);
     expect(Buffer.from(buf).equals(want)).toBe(true);
-  });
-});
-
-describe('sha256Into', () => {
-  it('matches node:crypto around every block boundary', () => {
-    const out = new Uint8Array(40);
-    for (let n = 0; n <= 300; n++) {
-      const data = randomBytes(n + 3);
-      sha256Into(data, 3, n + 3, out, 5);
-      expect(Buffer.from(out.subarray(5, 37)).toString('hex'), `length ${n}`).toBe(createHash('sha256').update(data.subarray(3)).digest('hex'));
-    }
   });
 });
