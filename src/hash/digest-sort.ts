@@ -46,7 +46,7 @@ function indexSort(b: Uint8Array, lo: number, hi: number, from: number): void {
   const idx = Array.from({ length: hi - lo }, (_, k) => lo + k);
   idx.sort((x, y) => compareAt(b, x, y, from) || x - y);
   const copy = b.slice(lo * REC, hi * REC);
-  idx.forEach((from, k) => b.set(copy.subarray((from - lo) * REC, (from - lo + 1) * REC), (lo + k) * REC));
+  idx.forEach((src, k) => b.set(copy.subarray((src - lo) * REC, (src - lo + 1) * REC), (lo + k) * REC));
 }
 
 /** Sorts the first `count` 32-byte records of `buf` ascending, bytewise. */
