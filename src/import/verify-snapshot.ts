@@ -160,17 +160,18 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
   try {
     // Tables are verified a few at a time: a small table's check is mostly waiting on file reads.
     const jobs = schemas.flatMap((schema) => schema.tables.map((table, i) => ({ schema, table, first: i === 0 })));
-    const tableProblems = jobs.map((): SnapshotProblem[] => []);
-    const checked = await mapConcurrently(jobs, TABLES_AT_ONCE, async ({ schema, table, first }, j) => {
+    const checked = await mapConcurrently(jobs, TABLES_AT_ONCE, async ({ schema, table, first }) => {
       if (first) progress({ type: 'phase', phase: `verifying schema ${schema.name} (${schema.tables.length} tables)` });
-      return verifyTable(files, workDir, schema.name, table, tableProblems[j], { pool, poolFrom });
+      // Each table's own list, merged below in manifest order whatever order the tables finish in.
+      const found: SnapshotProblem[] = [];
+      return { ok: await verifyTable(files, workDir, schema.name, table, found, { pool, poolFrom }), found };
     });
-    for (const p of tableProblems) problems.push(...p);
+    for (const { found } of checked) problems.push(...found);
     let j = 0;
     for (const schema of schemas) {
       const tableHashes: { name: string; hash: string }[] = [];
       for (const table of schema.tables) {
-        const ok = checked[j++];
+        const { ok } = checked[j++];
         if (ok) {
           tableFiles.set(tableKey(schema.name, table.name), ok.locals);
           bytes += ok.bytes;
