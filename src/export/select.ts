@@ -1,14 +1,16 @@
 /**
  * The SELECT that streams one table for export: every column (hidden ones too) in table order,
- * each in the form that reaches us exactly, ordered by primary key.
+ * each in the form that reaches us exactly, ordered by primary key. `ordered: false` leaves the
+ * order to the server, for readers whose result does not depend on it (the logical hash): a
+ * plain scan instead of walking the key's index or sorting.
  */
 import type { Column, Table } from '../catalog/model.js';
 import type { Database } from '../db/types.js';
 
-export function selectForExport(db: Database, table: Table): string {
+export function selectForExport(db: Database, table: Table, { ordered = true }: { ordered?: boolean } = {}): string {
   const q = (s: string) => db.quoteIdent(s);
   const cols = table.columns.map((c) => columnExpression(db, c));
-  const order = table.primaryKey.length ? table.primaryKey : table.columns.filter(orderable).map((c) => c.name);
+  const order = !ordered ? [] : table.primaryKey.length ? table.primaryKey : table.columns.filter(orderable).map((c) => c.name);
   const orderBy = order.length ? ` ORDER BY ${order.map(q).join(', ')}` : '';
   return `SELECT ${cols.join(', ')} FROM ${q(table.schema)}.${q(table.name)}${orderBy}`;
 }
