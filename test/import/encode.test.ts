@@ -91,6 +91,8 @@ describe('conversions across backends', () => {
     expect(uuidText(new Uint8Array(16))).toBe('00000000-0000-0000-0000-000000000000');
     expect(literalFor('postgres', col('datetime', 'timestamp without time zone'), 'c')(0)).toBe('1970-01-01 00:00:00');
     expect(() => literalFor('postgres', col('bool', 'boolean'), 'c')(2)).toThrow(ValueConversionError);
+    // The message shows the value itself, not JSON's null for NaN.
+    expect(() => literalFor('mysql', col('float64', 'double'), 'c')(Number.NaN)).toThrow(/the value NaN cannot be loaded/);
     expect(() => literalFor('postgres', col('string', 'text'), 'c')(new Uint8Array([0xff]))).toThrow(/not UTF-8/);
   });
 });
@@ -114,6 +116,21 @@ describe('PostgreSQL binary COPY', () => {
     expect(numeric('0.0001')).toEqual([1, -1, 0, 4, 1]);
     expect(numeric('10000')).toEqual([1, 1, 0, 0, 1]);
     expect(numeric('-0.000')).toEqual([0, 0, 0, 3]);
+    expect(numeric('+5')).toEqual([1, 0, 0, 0, 5]);
+    expect(numeric('5.')).toEqual([1, 0, 0, 0, 5]);
+    expect(numeric('.5')).toEqual([1, -1, 0, 1, 5000]);
+    expect(numeric('00012.3400')).toEqual([2, 0, 0, 4, 12, 3400]);
+    expect(numeric('123456789012345678901234567890.5')).toEqual([9, 7, 0, 1, 12, 3456, 7890, 1234, 5678, 9012, 3456, 7890, 5000]);
+    // After a long value, a short one is written from the same scratch groups.
+    expect(numeric('7')).toEqual([1, 0, 0, 0, 7]);
+  });
+
+  it('refuses text that is not a plain decimal number, writing nothing', () => {
+    for (const bad of ['', '-', '.', '1.2.3', '1e5', 'abc', '12a', ' 1', '--1', 'NaN']) {
+      const w = new ChunkWriter(4);
+      expect(writeNumeric(w, bad)).toBe(false);
+      expect(w.size).toBe(0);
+    }
   });
 
   it('frames rows with field counts and lengths, NULL as -1, times from the 2000 epoch', () => {

@@ -37,7 +37,8 @@ export class ValueConversionError extends InputError {
 
 function preview(v: Exclude<CValue, null>): string {
   if (v instanceof Uint8Array) return `0x${Buffer.from(v.subarray(0, 16)).toString('hex')}${v.length > 16 ? '…' : ''}`;
-  const s = typeof v === 'bigint' ? `${v}` : JSON.stringify(v);
+  // NaN and infinities as such: JSON would print them as null.
+  const s = typeof v === 'bigint' || typeof v === 'number' ? `${v}` : JSON.stringify(v);
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
