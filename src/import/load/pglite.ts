@@ -7,7 +7,8 @@ import type { Database } from '../../db/types.js';
 import { BINARY_HEADER, BINARY_TRAILER } from '../encode/pg-binary.js';
 import { pgliteInstance } from './driver.js';
 import { LoadRejectedError } from './errors.js';
-import { copyPlan, withForeignKeysCheckedAtEnd } from './postgres.js';
+import { withKeysBuiltAfterLoad } from './pg-keys.js';
+import { copyPlan } from './postgres.js';
 import { formatChunks, type RowBatches, type RowsListener, type TableLoad } from './rows.js';
 
 /** Each chunk is copied into wasm memory once more; 8 MiB keeps that small and the calls few. */
@@ -22,7 +23,7 @@ export async function loadPgliteTable(db: Database, load: TableLoad, batches: Ro
   await db.begin();
   try {
     if (load.clear) await db.execute(`DELETE FROM ${db.quoteIdent(load.schema)}.${db.quoteIdent(load.table)}`);
-    await withForeignKeysCheckedAtEnd(db, load, async () => {
+    await withKeysBuiltAfterLoad(db, load, async () => {
       for await (const chunk of formatChunks(batches, plan.writeRow, CHUNK_BYTES, counter, onRows)) {
         // Every COPY reads a whole file: in binary format each chunk gets the header and trailer.
         const blob = plan.binary ? new Blob([BINARY_HEADER, chunk, BINARY_TRAILER]) : new Blob([chunk]);

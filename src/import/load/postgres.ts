@@ -14,6 +14,7 @@ import { BINARY_HEADER, BINARY_TRAILER, pgBinaryFields, pgBinaryRowWriter } from
 import { pgTextRowWriter, type PgField, type RowWriter } from '../encode/pg-text.js';
 import { pgClient } from './driver.js';
 import { LoadRejectedError } from './errors.js';
+import { withKeysBuiltAfterLoad } from './pg-keys.js';
 import { formatChunks, type RowBatches, type RowsListener, type TableLoad } from './rows.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -35,36 +36,6 @@ export function copyPlan(db: Database, load: TableLoad): CopyPlan {
   return { sql: base, binary: false, writeRow: pgTextRowWriter(fields) };
 }
 
-/**
- * Tables with fewer rows than this keep their foreign keys during the load: taking two keys off
- * and putting them back costs ~1 ms, checking them by trigger ~6.4 µs per row (PostgreSQL 15,
- * measured on 100 to 10,000 rows: even at ~250).
- */
-export const FOREIGN_KEYS_AT_END_FROM = 250;
-
-/**
- * Runs `body` with the table's own foreign keys taken off and put back after, inside the
- * caller's transaction. PostgreSQL then checks each key once over the whole table instead of
- * once per row through its trigger (measured on 1M rows: 0.6 s against 5.6 s). The keys are
- * recreated from their own definitions under their own names; nobody sees the table without
- * them, as the transaction commits with them or rolls back to them. Rows that break a key fail
- * the load as they would have row by row.
- */
-export async function withForeignKeysCheckedAtEnd<T>(db: Database, load: TableLoad, body: () => Promise<T>): Promise<T> {
-  // A small table's rows are checked by the triggers faster than its keys are dropped and added.
-  if ((load.rows ?? Infinity) < FOREIGN_KEYS_AT_END_FROM) return body();
-  const { schema, table } = load;
-  const keys = await db.query<{ name: string; def: string }>(
-    `SELECT con.conname AS name, pg_get_constraintdef(con.oid) AS def
-       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = $1 AND c.relname = $2 AND con.contype = 'f' ORDER BY con.oid`, [schema, table]);
-  const name = `${db.quoteIdent(schema)}.${db.quoteIdent(table)}`;
-  for (const k of keys) await db.execute(`ALTER TABLE ${name} DROP CONSTRAINT ${db.quoteIdent(k.name)}`);
-  const result = await body();
-  for (const k of keys) await db.execute(`ALTER TABLE ${name} ADD CONSTRAINT ${db.quoteIdent(k.name)} ${k.def}`);
-  return result;
-}
-
 async function* framed(chunks: AsyncIterable<Buffer>, binary: boolean): AsyncGenerator<Buffer> {
   if (binary) yield BINARY_HEADER;
   yield* chunks;
@@ -78,7 +49,7 @@ export async function loadPostgresTable(db: Database, load: TableLoad, batches: 
   await db.begin();
   try {
     if (load.clear) await db.execute(`DELETE FROM ${db.quoteIdent(load.schema)}.${db.quoteIdent(load.table)}`);
-    await withForeignKeysCheckedAtEnd(db, load, async () => {
+    await withKeysBuiltAfterLoad(db, load, async () => {
       const copy = client.query(copyFrom(plan.sql));
       const chunks = framed(formatChunks(batches, plan.writeRow, CHUNK_BYTES, counter, onRows), plan.binary);
       await pipeline(Readable.from(chunks, { highWaterMark: 1 }), copy);

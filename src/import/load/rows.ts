@@ -26,7 +26,7 @@ export interface TableLoad {
   clear: boolean;
   /** PostgreSQL/PGlite COPY format: binary where every column has an encoder (default), or text. */
   format?: 'auto' | 'text';
-  /** Rows the source holds, when known (see FOREIGN_KEYS_AT_END_FROM in postgres.ts). */
+  /** Rows the source holds, when known (see pg-keys.ts). */
   rows?: number;
 }
 
