@@ -22,8 +22,10 @@ import type { TableLoad } from './rows.js';
 export const FOREIGN_KEYS_AT_END_FROM = 250;
 
 /**
- * Below this many rows the primary key and indexes stay during the load: rebuilding an index
- * costs a few milliseconds of catalog work, inserting into it ~1 µs per row.
+ * Below this many rows the primary key and indexes stay during the load: dropping and building
+ * an index costs a few milliseconds of catalog work, inserting into it a few µs per row
+ * (PostgreSQL 15, a table with a primary key and one index: even at ~5,000 rows, 20,000 rows
+ * in 0.12 s rebuilt against 0.19 s kept).
  */
 export const INDEXES_AT_END_FROM = 5_000;
 
