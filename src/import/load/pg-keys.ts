@@ -110,7 +110,7 @@ async function planRebuild(db: Database, load: TableLoad, withIndexes: boolean):
  */
 function rebuildError(e: unknown): unknown {
   if (!(e instanceof Error)) return e;
-  const err = e as Error & { code?: unknown; detail?: unknown; constraint?: unknown };
+  const err = e as Error & { code?: unknown; detail?: unknown };
   const detail = typeof err.detail === 'string' ? err.detail : '';
   const index = /unique index "([^"]+)"/.exec(e.message)?.[1];
   if (err.code === '23505' && index) e.message = `duplicate key value violates unique constraint "${index}"${detail ? `: ${detail}` : ''}`;
