@@ -181,9 +181,8 @@ forEachBackend((backend) => {
       }).then(() => null, (e: unknown) => e as Error & { exitCode?: number });
       await killing;
       const failedAt = performance.now();
-      // A killed MariaDB connection leaves its thread rolling the table's load back, holding its
-      // locks, which a busy server can take a minute over: the resumed load would wait on them.
-      // Resume once the server is done, as an operator would once the server shows it.
+      // A killed MariaDB connection's thread rolls the table's load back, holding its locks, which
+      // the resumed load would wait on: resume once the server has ended it, as an operator would.
       for (const id of killed) {
         const gone = async () => (await admin.query('SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?', [id])).length === 0;
         while (!(await gone())) {

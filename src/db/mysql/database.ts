@@ -1,4 +1,5 @@
 /** A Database over one mysql2 connection (callback API: its query streams pause the socket). */
+import type { Socket } from 'node:net';
 import type { Connection, QueryError } from 'mysql2';
 import { batchesOf, batchRowsOption, readAheadRows } from '../batches.js';
 import type { Database, RawValue } from '../types.js';
@@ -17,6 +18,13 @@ export class MysqlDatabase implements Database {
     conn.on('error', (err: Error) => {
       this.broken = err;
     });
+    // The server hanging up (KILL CONNECTION, shutdown, a timeout) ends the session, yet Node
+    // keeps a half-closed socket open while it has bytes left to send: a LOAD DATA stream killed
+    // while its rows waited on a lock was seen failing only ~115 s later, by TCP's zero-window
+    // probes. Dropping the socket makes the statement in flight fail at once (mysql2's own
+    // `destroy()` only ends it politely).
+    const socket = (conn as unknown as { stream: Socket }).stream;
+    socket.once('end', () => socket.destroy());
   }
 
   private run<T>(sql: string, params?: unknown[]): Promise<T> {
