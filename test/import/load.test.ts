@@ -6,6 +6,7 @@
  * edges (64-bit extremes, float32, microseconds, negative and > 24 h times).
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Table } from '../../src/catalog/model.js';
 import { readPipeline } from '../../src/catalog/read.js';
@@ -304,7 +305,7 @@ forEachBackend((backend) => {
       // Blocked, and the client has filled the socket (it sends no more): the condition under test.
       for (let tries = 0, before = -1; (ids.length === 0 || sent !== before) && tries < 60; tries++) {
         before = sent;
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
         ids = await admin.query<{ id: number }>(waiting);
       }
       expect(ids).toHaveLength(1);
