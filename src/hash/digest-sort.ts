@@ -1,18 +1,18 @@
 /**
  * Sort 32-byte digests bytewise, in place.
  *
- * SHA-256 outputs are uniform, so an in-place radix pass on the first two bytes (American flag
- * sort, 65,536 buckets) leaves buckets of a handful of records, finished by insertion sort.
- * In place because a run can be tens of MiB and an out-of-place pass would double that.
- * Equal digests (duplicate rows) are the one way to get big buckets; buckets above a small
- * size are sorted through an index array instead, so no input makes this quadratic.
+ * Most significant byte first, one byte per level: an in-place radix pass (American flag sort,
+ * 256 buckets) on byte d of a run, then each bucket on byte d + 1, until a bucket holds at most
+ * INSERTION_UP_TO records, which insertion sort finishes. SHA-256 outputs are uniform, so two
+ * levels leave buckets of a handful of records for a million digests. 256 buckets keep the
+ * pass's write positions in cache; 65,536 buckets in one pass were ~2x slower. In place because
+ * a run can be tens of MiB. Equal digests (duplicate rows) only cost one counting pass per byte,
+ * and insertion sort does not move equal records, so no input makes this quadratic.
  */
 const REC = 32;
 const WORDS = REC / 4;
 /** Runs up to this many records are sorted by insertion. */
 const INSERTION_UP_TO = 32;
-/** Up to this many records in all, no radix pass: faster below ~1,500 (measured on random digests). */
-const DIRECT_UP_TO = 1024;
 
 function compareAt(b: Uint8Array, i: number, j: number, from: number): number {
   const oi = i * REC;
@@ -41,55 +41,47 @@ function insertionSort(b: Uint8Array, w: Uint32Array, lo: number, hi: number, fr
   }
 }
 
-/** As insertionSort, in O(n log n): through an array of indexes and one copy of the records. */
-function indexSort(b: Uint8Array, lo: number, hi: number, from: number): void {
-  const idx = Array.from({ length: hi - lo }, (_, k) => lo + k);
-  idx.sort((x, y) => compareAt(b, x, y, from) || x - y);
-  const copy = b.slice(lo * REC, hi * REC);
-  idx.forEach((src, k) => b.set(copy.subarray((src - lo) * REC, (src - lo + 1) * REC), (lo + k) * REC));
+/** Per byte position: bucket sizes, next write position, bucket ends (made on first use). */
+let tables: { count: Uint32Array; next: Uint32Array; end: Uint32Array }[] | null = null;
+
+/** Sorts records [lo, hi), which agree on their first `d` bytes. */
+function radixSort(b: Uint8Array, w: Uint32Array, lo: number, hi: number, d: number): void {
+  if (hi - lo <= INSERTION_UP_TO || d === REC) {
+    if (hi - lo > 1) insertionSort(b, w, lo, hi, d);
+    return;
+  }
+  tables ??= Array.from({ length: REC }, () => ({ count: new Uint32Array(256), next: new Uint32Array(256), end: new Uint32Array(256) }));
+  const { count, next, end } = tables[d];
+  count.fill(0);
+  for (let i = lo; i < hi; i++) count[b[i * REC + d]]++;
+  let sum = lo;
+  for (let k = 0; k < 256; k++) {
+    next[k] = sum;
+    sum += count[k];
+    end[k] = sum;
+  }
+  for (let k = 0; k < 256; k++) {
+    while (next[k] < end[k]) {
+      const i = next[k];
+      const key = b[i * REC + d];
+      if (key === k) next[k]++;
+      else swap(w, i, next[key]++);
+    }
+  }
+  // end[] is read before each recursion, which reuses only the tables of deeper bytes.
+  let start = lo;
+  for (let k = 0; k < 256; k++) {
+    const stop = end[k];
+    if (stop - start > 1) radixSort(b, w, start, stop, d + 1);
+    start = stop;
+  }
 }
 
 /** Sorts the first `count` 32-byte records of `buf` ascending, bytewise. */
 export function sortDigests(buf: Uint8Array, count: number): void {
   if (count < 2) return;
   if (buf.byteOffset % 4 !== 0) throw new Error('sortDigests needs a 4-byte aligned buffer');
-  const w = new Uint32Array(buf.buffer, buf.byteOffset, count * WORDS);
-  // Most tables of a pipeline are small: for them the radix pass's 768 KiB of bucket tables
-  // cost more than sorting outright (a table of 2 rows paid ~0.3 ms).
-  if (count <= DIRECT_UP_TO) {
-    if (count <= INSERTION_UP_TO) insertionSort(buf, w, 0, count, 0);
-    else indexSort(buf, 0, count, 0);
-    return;
-  }
-  const counts = new Uint32Array(65536);
-  for (let i = 0; i < count; i++) counts[(buf[i * REC] << 8) | buf[i * REC + 1]]++;
-  const next = new Uint32Array(65536);
-  const end = new Uint32Array(65536);
-  let sum = 0;
-  for (let k = 0; k < 65536; k++) {
-    next[k] = sum;
-    sum += counts[k];
-    end[k] = sum;
-  }
-  for (let k = 0; k < 65536; k++) {
-    while (next[k] < end[k]) {
-      const i = next[k];
-      const key = (buf[i * REC] << 8) | buf[i * REC + 1];
-      if (key === k) {
-        next[k]++;
-      } else {
-        swap(w, i, next[key]);
-        next[key]++;
-      }
-    }
-  }
-  let lo = 0;
-  for (let k = 0; k < 65536; k++) {
-    const hi = end[k];
-    if (hi - lo > INSERTION_UP_TO) indexSort(buf, lo, hi, 2);
-    else if (hi - lo > 1) insertionSort(buf, w, lo, hi, 2);
-    lo = hi;
-  }
+  radixSort(buf, new Uint32Array(buf.buffer, buf.byteOffset, count * WORDS), 0, count, 0);
 }
 
 /** Bytewise comparison of two 32-byte records in (possibly) different buffers. */

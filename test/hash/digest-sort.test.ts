@@ -17,6 +17,30 @@ describe('sortDigests', () => {
     }
   });
 
+  it('sorts digests that share prefixes of every length, down to the last byte', () => {
+    const n = 4000;
+    const base = randomBytes(32);
+    const buf = new Uint8Array(n * 32);
+    for (let i = 0; i < n; i++) {
+      const r = Buffer.from(base);
+      const keep = i % 33; // the first `keep` bytes equal to base's, the rest random
+      randomBytes(32 - keep).copy(r, keep);
+      buf.set(r, i * 32);
+    }
+    const want = reference(buf, n);
+    sortDigests(buf, n);
+    expect(Buffer.from(buf).equals(want)).toBe(true);
+  });
+
+  it('sorts only the first count records of a larger buffer', () => {
+    const buf = new Uint8Array(randomBytes(3000 * 32));
+    const tail = Buffer.from(buf.subarray(2000 * 32));
+    const want = reference(buf, 2000);
+    sortDigests(buf, 2000);
+    expect(Buffer.from(buf.subarray(0, 2000 * 32)).equals(want)).toBe(true);
+    expect(Buffer.from(buf.subarray(2000 * 32)).equals(tail)).toBe(true);
+  });
+
   it('handles shared prefixes and many duplicates without going quadratic', () => {
     const n = 50_000;
     const buf = new Uint8Array(n * 32);
