@@ -106,11 +106,14 @@ export class TableHasher {
    */
   addDigests(digests: Uint8Array): void {
     if (digests.length % REC !== 0) throw new HashInputError(`Row digests come in ${REC}-byte records; got ${digests.length} bytes.`);
-    for (let off = 0; off < digests.length; off += REC) {
+    for (let off = 0; off < digests.length;) {
       const at = this.room() * REC;
-      this.digests.set(digests.subarray(off, off + REC), at);
-      this.count++;
-      this.total++;
+      // As many as fit before the buffer must grow or the run be spilled.
+      const fit = Math.min((digests.length - off) / REC, this.digests.length / REC - this.count, this.spillRows - this.count);
+      this.digests.set(digests.subarray(off, off + fit * REC), at);
+      this.count += fit;
+      this.total += fit;
+      off += fit * REC;
     }
   }
 
