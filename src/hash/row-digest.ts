@@ -46,7 +46,7 @@ export const TAG = {
 const INT_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 /** Values at least this long are fed to the hash directly instead of being copied. */
-const STREAM_FROM = 64 * 1024;
+export const STREAM_FROM = 64 * 1024;
 
 function describe(v: CValue): string {
   if (v instanceof Uint8Array) return `Uint8Array(${v.length})`;
@@ -56,17 +56,17 @@ function describe(v: CValue): string {
 
 /** Encodes rows of one table and writes their 32-byte digests. One instance per table. */
 export class RowDigester {
-  private buf = Buffer.allocUnsafe(4096);
-  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
-  private len = 0;
+  protected buf = Buffer.allocUnsafe(4096);
+  protected view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  protected len = 0;
   /** Set while a row holds a value too large to copy: the row is hashed incrementally. */
-  private stream: Hash | null = null;
-  private readonly tags: number[];
+  protected stream: Hash | null = null;
+  protected readonly tags: number[];
   /** Rows seen by digestInto, and the index of the row being encoded (for messages). */
-  private seen = 0;
-  private row = 0;
+  protected seen = 0;
+  protected row = 0;
 
-  constructor(private readonly columns: readonly ColumnShape[]) {
+  constructor(protected readonly columns: readonly ColumnShape[]) {
     this.tags = columns.map((c) => {
       const cls = HASH_CLASS[c.kind];
       if (cls === undefined) throw new HashInputError(`Column "${c.name}" has unknown kind "${String(c.kind)}".`, { column: c.name });
@@ -82,7 +82,7 @@ export class RowDigester {
     throw new HashValueError(`Column "${col.name}" (${col.kind}) row ${this.row}: ${describe(v)} ${why}.`, { column: col.name, kind: col.kind, row: this.row });
   }
 
-  private ensure(extra: number): void {
+  protected ensure(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + extra) size *= 2;
@@ -92,7 +92,7 @@ export class RowDigester {
     this.view = new DataView(next.buffer, next.byteOffset, next.length);
   }
 
-  private u64(n: number): void {
+  protected u64(n: number): void {
     this.view.setUint32(this.len, Math.floor(n / 4294967296));
     this.view.setUint32(this.len + 4, n >>> 0);
     this.len += 8;
@@ -116,19 +116,23 @@ export class RowDigester {
   private bytes(b: Uint8Array): void {
     this.ensure(8);
     this.u64(b.length);
-    if (b.length >= STREAM_FROM) {
-      if (!this.stream) this.stream = createHash('sha256');
-      this.stream.update(this.buf.subarray(0, this.len));
-      this.stream.update(b);
-      this.len = 0;
-      return;
+    if (b.length >= STREAM_FROM) this.streamValue(b);
+    else {
+      this.ensure(b.length);
+      this.buf.set(b, this.len);
+      this.len += b.length;
     }
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
   }
 
-  private value(c: number, v: CValue): void {
+  /** Feeds what is framed so far and then `b` to an incremental hash, for a value too large to copy. */
+  protected streamValue(b: Uint8Array): void {
+    if (!this.stream) this.stream = createHash('sha256');
+    this.stream.update(this.buf.subarray(0, this.len));
+    this.stream.update(b);
+    this.len = 0;
+  }
+
+  protected value(c: number, v: CValue): void {
     this.ensure(32);
     if (v === null || v === undefined) {
       if (!this.columns[c].nullable) this.fail(c, null, 'is NULL in a NOT NULL column');
@@ -235,6 +239,11 @@ export class RowDigester {
     this.len = 0;
     this.stream = null;
     for (let c = 0; c < row.length; c++) this.value(c, row[c]);
+    this.finishInto(out, off);
+  }
+
+  /** SHA-256 of the row framed since `len` and `stream` were reset, into `out[off, off+32)`. */
+  protected finishInto(out: Uint8Array, off: number): void {
     // value() may have switched to incremental hashing (TS cannot see through the calls).
     const h = this.stream as Hash | null;
     if (h) {

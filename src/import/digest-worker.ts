@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { binaryDecoders, CopyBinaryParser } from '../db/postgres/copy-binary.js';
 import type { RawValue } from '../db/types.js';
 import { RowDigester } from '../hash/row-digest.js';
+import type { RecordBatch } from 'apache-arrow';
 import type { CValue } from '../values/kinds.js';
 import { normalizerFor } from '../values/normalize.js';
 import type { CopyRowsTask, DigestReply, DigestTask, ParquetRowsTask } from './digest-protocol.js';
@@ -19,24 +20,33 @@ class Digests {
   buf = new Uint8Array(64 * 1024);
   rows = 0;
 
-  constructor(private readonly digester: RowDigester) {}
-
-  add(row: readonly CValue[]): void {
-    if ((this.rows + 1) * 32 > this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
+  /** Room for `n` more digests; returns the offset of the first. */
+  reserve(n: number): number {
+    if ((this.rows + n) * 32 > this.buf.length) {
+      let size = this.buf.length * 2;
+      while (size < (this.rows + n) * 32) size *= 2;
+      const next = new Uint8Array(size);
       next.set(this.buf.subarray(0, this.rows * 32));
       this.buf = next;
     }
-    this.digester.digestInto(row, this.buf, 32 * this.rows++);
+    const at = this.rows * 32;
+    this.rows += n;
+    return at;
   }
 }
 
-async function digestParquetRows(task: ParquetRowsTask, out: Digests): Promise<void> {
-  // Loaded on first use: a worker that only decodes COPY rows does without parquet-wasm and Arrow (~40 MB).
-  const { readParquet } = await import('../parquet/reader.js');
-  for await (const batch of readParquet(task.file, { rowGroups: task.rowGroups, views: true })) {
-    for (const row of batch) out.add(row);
-  }
+// Loaded on first use: a worker that only decodes COPY rows does without parquet-wasm and Arrow (~40 MB).
+let parquetModules: Promise<[typeof import('../parquet/reader.js'), typeof import('../parquet/batch-digest.js')]> | null = null;
+const loadParquet = () => (parquetModules ??= Promise.all([import('../parquet/reader.js'), import('../parquet/batch-digest.js')]));
+
+async function digestParquetRows(task: Extract<DigestTask, ParquetRowsTask>, out: Digests): Promise<void> {
+  const [{ forEachParquetBatch }, { BatchDigester }] = await loadParquet();
+  const digester = new BatchDigester(task.columns);
+  const each = (batch: RecordBatch): void => {
+    const at = out.reserve(batch.numRows); // first: it may replace out.buf
+    digester.digestBatch(batch, out.buf, at);
+  };
+  await forEachParquetBatch(task.file, each, { rowGroups: task.rowGroups });
 }
 
 /**
@@ -44,23 +54,25 @@ async function digestParquetRows(task: ParquetRowsTask, out: Digests): Promise<v
  * a whole chunk of decoded rows (and their normalised copies) kept them alive through every
  * young-generation collection, which then copied and promoted them.
  */
-function digestCopyRows(task: CopyRowsTask, out: Digests): void {
+function digestCopyRows(task: Extract<DigestTask, CopyRowsTask>, out: Digests): void {
   const decoders = binaryDecoders(task.types);
   if (!decoders) throw new Error(`no binary decoder for a column type among ${task.types.join(', ')}`);
   const normalizers = task.normalize.map((c) => normalizerFor(task.family, c));
   const row: CValue[] = new Array(normalizers.length);
+  const digester = new RowDigester(task.columns);
   const parser = new CopyBinaryParser(decoders, { withoutHeader: true });
   parser.push(Buffer.from(task.rows.buffer, task.rows.byteOffset, task.rows.byteLength), {
     push(raw: RawValue[]) {
       for (let i = 0; i < normalizers.length; i++) row[i] = normalizers[i](raw[i]);
-      out.add(row);
+      const at = out.reserve(1);
+      digester.digestInto(row, out.buf, at);
     },
   });
 }
 
 async function run(task: DigestTask): Promise<DigestReply> {
   try {
-    const out = new Digests(new RowDigester(task.columns));
+    const out = new Digests();
     if (task.kind === 'parquet') await digestParquetRows(task, out);
     else digestCopyRows(task, out);
     return { id: task.id, rows: out.rows, digests: out.buf.slice(0, out.rows * 32) };

@@ -8,6 +8,7 @@
 import { type Column } from '../catalog/model.js';
 import { hashPipeline, hashSchema, TableHasher } from '../hash/index.js';
 import type { ObjectEntry } from '../objects/copy.js';
+import { BatchDigester } from '../parquet/batch-digest.js';
 import { openParquet } from '../parquet/reader.js';
 import { DigestPool, type Digested } from './digest-pool.js';
 import { OBJECT_LIST, objectPath, PIPELINE_MANIFEST, schemaManifestPath, tableFilePath } from '../snapshot/layout.js';
@@ -117,47 +118,47 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
     schemas.push(schema);
   }
 
-  // 3. The object list.
-  const lines: ObjectLine[] = [];
-  if (!present.has(OBJECT_LIST)) {
-    problems.push({ file: OBJECT_LIST, problem: 'missing' });
-  } else {
-    const text = await files.readText(OBJECT_LIST);
-    const raw = text.split('\n');
-    if (raw[raw.length - 1] === '') raw.pop();
-    raw.forEach((line, i) => {
-      const where = `${OBJECT_LIST} line ${i + 1}`;
-      const value = parseJson(line, where, problems);
-      if (value === undefined) return;
-      const invalid = checkManifest('object', value, where);
-      if (invalid.length) {
-        for (const p of invalid) problems.push({ file: where, problem: p.slice(where.length + 2) });
-        return;
-      }
-      const o = value as ObjectLine;
-      if (!safeObjectPath(o.path)) problems.push({ file: where, problem: `path ${JSON.stringify(o.path)} leaves the store root` });
-      else lines.push(o);
-    });
-    const presentLines = lines.filter((l) => !l.missing);
-    if (presentLines.length !== pipeline.objects.count) problems.push({ file: OBJECT_LIST, problem: `lists ${presentLines.length} objects, the pipeline manifest says ${pipeline.objects.count}` });
-    const missingCount = lines.length - presentLines.length;
-    if (missingCount !== pipeline.objects.missing) problems.push({ file: OBJECT_LIST, problem: `lists ${missingCount} missing objects, the pipeline manifest says ${pipeline.objects.missing}` });
-    const bytes = presentLines.reduce((n, l) => n + (l.size ?? 0), 0);
-    if (bytes !== pipeline.objects.bytes) problems.push({ file: OBJECT_LIST, problem: `sizes add up to ${bytes} bytes, the pipeline manifest says ${pipeline.objects.bytes}` });
-    const stores = [...new Set(lines.map((l) => l.store))].sort();
-    if (stores.join('\u0000') !== [...pipeline.objects.stores].sort().join('\u0000')) {
-      problems.push({ file: OBJECT_LIST, problem: `names stores ${stores.join(', ') || '(none)'}, the pipeline manifest ${pipeline.objects.stores.join(', ') || '(none)'}` });
-    }
-  }
-  if (problems.length) fail();
-
-  // 4. Parquet files: present, sha256, schema, logical hash.
+  const poolFrom = options.poolFromBytes ?? POOL_FROM_BYTES;
+  const pool = new DigestPool();
   const tableFiles = new Map<string, string[]>();
   const schemaHashes: { name: string; hash: string }[] = [];
   let bytes = 0;
-  const pool = new DigestPool();
-  const poolFrom = options.poolFromBytes ?? POOL_FROM_BYTES;
+  const lines: ObjectLine[] = [];
   try {
+    // 3. The object list.
+    if (!present.has(OBJECT_LIST)) {
+      problems.push({ file: OBJECT_LIST, problem: 'missing' });
+    } else {
+      const text = await files.readText(OBJECT_LIST);
+      const raw = text.split('\n');
+      if (raw[raw.length - 1] === '') raw.pop();
+      raw.forEach((line, i) => {
+        const where = `${OBJECT_LIST} line ${i + 1}`;
+        const value = parseJson(line, where, problems);
+        if (value === undefined) return;
+        const invalid = checkManifest('object', value, where);
+        if (invalid.length) {
+          for (const p of invalid) problems.push({ file: where, problem: p.slice(where.length + 2) });
+          return;
+        }
+        const o = value as ObjectLine;
+        if (!safeObjectPath(o.path)) problems.push({ file: where, problem: `path ${JSON.stringify(o.path)} leaves the store root` });
+        else lines.push(o);
+      });
+      const presentLines = lines.filter((l) => !l.missing);
+      if (presentLines.length !== pipeline.objects.count) problems.push({ file: OBJECT_LIST, problem: `lists ${presentLines.length} objects, the pipeline manifest says ${pipeline.objects.count}` });
+      const missingCount = lines.length - presentLines.length;
+      if (missingCount !== pipeline.objects.missing) problems.push({ file: OBJECT_LIST, problem: `lists ${missingCount} missing objects, the pipeline manifest says ${pipeline.objects.missing}` });
+      const listed = presentLines.reduce((n, l) => n + (l.size ?? 0), 0);
+      if (listed !== pipeline.objects.bytes) problems.push({ file: OBJECT_LIST, problem: `sizes add up to ${listed} bytes, the pipeline manifest says ${pipeline.objects.bytes}` });
+      const stores = [...new Set(lines.map((l) => l.store))].sort();
+      if (stores.join('\u0000') !== [...pipeline.objects.stores].sort().join('\u0000')) {
+        problems.push({ file: OBJECT_LIST, problem: `names stores ${stores.join(', ') || '(none)'}, the pipeline manifest ${pipeline.objects.stores.join(', ') || '(none)'}` });
+      }
+    }
+    if (problems.length) fail();
+
+    // 4. Parquet files: present, sha256, schema, logical hash.
     // Tables are verified a few at a time: a small table's check is mostly waiting on file reads.
     const jobs = schemas.flatMap((schema) => schema.tables.map((table, i) => ({ schema, table, first: i === 0 })));
     const checked = await mapConcurrently(jobs, TABLES_AT_ONCE, async ({ schema, table, first }) => {
@@ -276,6 +277,8 @@ interface Parallel {
 async function hashParquetFiles(table: TableManifest, locals: readonly string[], problems: SnapshotProblem[], { pool, poolFrom }: Parallel): Promise<{ hash: string; rows: number } | null> {
   const shapes = shapesOf(table.columns);
   const hasher = new TableHasher(shapes);
+  const digester = new BatchDigester(shapes);
+  let scratch = new Uint8Array(0);
   let digested = false;
   try {
     let rows = 0;
@@ -293,10 +296,12 @@ async function hashParquetFiles(table: TableManifest, locals: readonly string[],
           if (f.bytes >= poolFrom && file.rowGroups > 0) {
             n = await digestInPool(pool, locals[i], shapes, file.rowGroups, hasher);
           } else {
-            for await (const batch of file.rows({ views: true })) {
-              for (const row of batch) hasher.add(row);
-              n += batch.length;
-            }
+            await file.forEachBatch((batch) => {
+              if (scratch.length < 32 * batch.numRows) scratch = new Uint8Array(32 * batch.numRows);
+              digester.digestBatch(batch, scratch, 0);
+              hasher.addDigests(scratch.subarray(0, 32 * batch.numRows));
+              n += batch.numRows;
+            });
           }
         } finally {
           await file.close();

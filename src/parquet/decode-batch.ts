@@ -9,12 +9,14 @@ import { ParquetFileError } from './errors.js';
 
 const TWO_32 = 4294967296;
 
-function isValid(bitmap: Uint8Array | null | undefined, nullCount: number, i: number): boolean {
+/** Whether slot `i` of an Arrow array is set (not NULL). */
+export function isValid(bitmap: Uint8Array | null | undefined, nullCount: number, i: number): boolean {
   if (!bitmap || bitmap.length === 0 || nullCount === 0) return true;
   return (bitmap[i >> 3] & (1 << (i & 7))) !== 0;
 }
 
-function decimalText(w: Uint32Array, o: number, scale: number): string {
+/** The Decimal128 at word `o` of `w` as text with `scale` digits after the point. */
+export function decimalText(w: Uint32Array, o: number, scale: number): string {
   const w0 = w[o];
   const w1 = w[o + 1];
   const w2 = w[o + 2];
@@ -34,7 +36,11 @@ function decimalText(w: Uint32Array, o: number, scale: number): string {
   return formatDecimal(negative, b.toString(), scale);
 }
 
-/** Writes column `c` of `data` into `rows[*][c]`; `views`: see decodeBatch. */
+/**
+ * Writes column `c` of `data` into `rows[*][c]`; `views`: see decodeBatch. A sliced array
+ * (`offset` > 0, from Arrow JS's slice) has its values and value offsets sliced already; only
+ * the validity bitmap and boolean bits are read from `offset` on.
+ */
 function decodeColumn(shape: ColumnShape, data: arrow.Data, c: number, rows: CValue[][], views: boolean): void {
   const n = data.length;
   const off = data.offset;
@@ -45,12 +51,12 @@ function decodeColumn(shape: ColumnShape, data: arrow.Data, c: number, rows: CVa
     case 'int8': case 'int16': case 'int32': case 'uint8': case 'uint16': case 'uint32':
     case 'float32': case 'float64': case 'date': {
       const v = data.values as Int32Array;
-      for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? v[off + i] : null;
+      for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? v[i] : null;
       return;
     }
     case 'int64': case 'uint64': case 'datetime': case 'time': {
       const v = data.values as BigInt64Array;
-      for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? v[off + i] : null;
+      for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? v[i] : null;
       return;
     }
     case 'bool': {
@@ -64,7 +70,7 @@ function decodeColumn(shape: ColumnShape, data: arrow.Data, c: number, rows: CVa
     case 'uuid': {
       const v = data.values as Uint8Array;
       for (let i = 0; i < n; i++) {
-        const at = (off + i) * 16;
+        const at = i * 16;
         rows[i][c] = valid(i) ? (views ? v.subarray(at, at + 16) : v.slice(at, at + 16)) : null;
       }
       return;
@@ -73,7 +79,7 @@ function decodeColumn(shape: ColumnShape, data: arrow.Data, c: number, rows: CVa
       const o = data.valueOffsets as Int32Array;
       const v = data.values as Uint8Array;
       for (let i = 0; i < n; i++) {
-        rows[i][c] = valid(i) ? (views ? v.subarray(o[off + i], o[off + i + 1]) : v.slice(o[off + i], o[off + i + 1])) : null;
+        rows[i][c] = valid(i) ? (views ? v.subarray(o[i], o[i + 1]) : v.slice(o[i], o[i + 1])) : null;
       }
       return;
     }
@@ -81,13 +87,13 @@ function decodeColumn(shape: ColumnShape, data: arrow.Data, c: number, rows: CVa
       if (data.type instanceof arrow.Decimal) {
         const w = data.values as Uint32Array;
         const scale = shape.scale as number;
-        for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? decimalText(w, (off + i) * 4, scale) : null;
+        for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? decimalText(w, i * 4, scale) : null;
         return;
       }
       const o = data.valueOffsets as Int32Array;
       const v = data.values as Uint8Array;
       const buf = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-      for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? buf.toString('utf8', o[off + i], o[off + i + 1]) : null;
+      for (let i = 0; i < n; i++) rows[i][c] = valid(i) ? buf.toString('utf8', o[i], o[i + 1]) : null;
       return;
     }
   }

@@ -4,6 +4,7 @@
  * row group at a time, and each wasm batch is handed to JS and released at once.
  */
 import * as arrow from 'apache-arrow';
+import { parseRecordBatch } from 'arrow-js-ffi';
 import * as pw from 'parquet-wasm';
 import type { ColumnShape, CValue } from '../values/kinds.js';
 import { decodeBatch } from './decode-batch.js';
@@ -70,6 +71,11 @@ export interface ParquetSource {
   rowGroups: number;
   /** Rows in file order, in chunks of at most `batchSize` rows. */
   rows(options?: ParquetReadOptions): AsyncGenerator<CValue[][]>;
+  /**
+   * The same chunks as Arrow batches whose buffers are views of the decoder's memory, each
+   * handed to `use` and valid only until it returns (`views` does not apply).
+   */
+  forEachBatch(use: (batch: arrow.RecordBatch) => void, options?: ParquetReadOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,22 +91,53 @@ export async function openParquet(filePath: string): Promise<ParquetSource> {
       meta.free();
     }
     const columns = schemaOf(file, filePath);
-    return { columns, rowGroups, rows: (options = {}) => rowsOf(file, columns, options), close };
+    return {
+      columns,
+      rowGroups,
+      rows: (options = {}) => rowsOf(file, columns, options),
+      forEachBatch: (use, options = {}) => forEachBatchOf(file, use, options),
+      close,
+    };
   } catch (e) {
     await close();
     throw e;
   }
 }
 
-async function* rowsOf(file: pw.ParquetFile, columns: ColumnShape[], options: ParquetReadOptions): AsyncGenerator<CValue[][]> {
+function wasmBatches(file: pw.ParquetFile, options: ParquetReadOptions): Promise<AsyncIterable<pw.RecordBatch>> {
   const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ParquetFileError(`batchSize must be a positive integer, got ${String(batchSize)}.`);
-  const stream = (await file.stream({ batchSize, ...(options.rowGroups && { rowGroups: options.rowGroups }) })) as ReadableStream<pw.RecordBatch>;
-  for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
+  return file.stream({ batchSize, ...(options.rowGroups && { rowGroups: options.rowGroups }) }) as Promise<AsyncIterable<pw.RecordBatch>>;
+}
+
+async function* rowsOf(file: pw.ParquetFile, columns: ColumnShape[], options: ParquetReadOptions): AsyncGenerator<CValue[][]> {
+  for await (const wasmBatch of await wasmBatches(file, options)) {
     // intoIPCStream consumes (frees) the wasm batch.
     const table = arrow.tableFromIPC(wasmBatch.intoIPCStream());
     for (const batch of table.batches) {
       if (batch.numRows > 0) yield decodeBatch(columns, batch, options.views ?? false);
+    }
+  }
+}
+
+/**
+ * Each batch is read in place through the Arrow C data interface: no IPC stream written in
+ * wasm, copied out and parsed, and none of the short-lived multi-megabyte buffers that made V8
+ * start full collections. The views stay valid while no wasm code runs, i.e. during `use`.
+ */
+async function forEachBatchOf(file: pw.ParquetFile, use: (batch: arrow.RecordBatch) => void, options: ParquetReadOptions): Promise<void> {
+  for await (const wasmBatch of await wasmBatches(file, options)) {
+    const ffi = wasmBatch.intoFFI();
+    try {
+      const batch = parseRecordBatch(pw.wasmMemory().buffer, ffi.arrayAddr(), ffi.schemaAddr(), false);
+      // The C data interface keeps an array's offset over whole buffers, where Arrow JS slices
+      // them: such arrays would be misread. The Parquet reader makes none; refuse rather than guess.
+      if (batch.data.offset !== 0 || batch.data.children.some((d: arrow.Data) => d.offset !== 0)) {
+        throw new ParquetFileError('The Parquet decoder gave an Arrow array with an offset, which this reader does not read in place.');
+      }
+      if (batch.numRows > 0) use(batch);
+    } finally {
+      ffi.free();
     }
   }
 }
@@ -110,6 +147,16 @@ export async function readParquetSchema(filePath: string): Promise<ColumnShape[]
   const { columns, close } = await openParquet(filePath);
   await close();
   return columns;
+}
+
+/** `ParquetSource.forEachBatch` of a file opened for the call. */
+export async function forEachParquetBatch(filePath: string, use: (batch: arrow.RecordBatch) => void, options: ParquetReadOptions = {}): Promise<void> {
+  const source = await openParquet(filePath);
+  try {
+    await source.forEachBatch(use, options);
+  } finally {
+    await source.close();
+  }
 }
 
 /** Rows of a file in file order, in chunks of at most `batchSize` rows. */
