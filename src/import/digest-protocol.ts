@@ -26,6 +26,11 @@ export type DigestTask = (ParquetRowsTask | CopyRowsTask) & {
   columns: ColumnShape[];
 };
 
+/** Sent to a new worker that will read Parquet: load the reader now, while nothing waits on it. */
+export interface PreloadParquet {
+  kind: 'preload-parquet';
+}
+
 export type DigestReply =
   | { id: number; rows: number; digests: Uint8Array }
   | { id: number; error: string };

@@ -11,7 +11,7 @@ import { RowDigester } from '../hash/row-digest.js';
 import type { RecordBatch } from 'apache-arrow';
 import type { CValue } from '../values/kinds.js';
 import { normalizerFor } from '../values/normalize.js';
-import type { CopyRowsTask, DigestReply, DigestTask, ParquetRowsTask } from './digest-protocol.js';
+import type { CopyRowsTask, DigestReply, DigestTask, ParquetRowsTask, PreloadParquet } from './digest-protocol.js';
 
 const port = parentPort!;
 
@@ -81,6 +81,11 @@ async function run(task: DigestTask): Promise<DigestReply> {
   }
 }
 
-port.on('message', (task: DigestTask) => {
+port.on('message', (task: DigestTask | PreloadParquet) => {
+  if (task.kind === 'preload-parquet') {
+    // A failure to load shows in the first task, which loads again.
+    loadParquet().catch(() => (parquetModules = null));
+    return;
+  }
   void run(task).then((reply) => port.postMessage(reply, 'digests' in reply ? [reply.digests.buffer as ArrayBuffer] : []));
 });

@@ -118,8 +118,10 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
     schemas.push(schema);
   }
 
+  // Workers for large files start now, while the object list is read.
   const poolFrom = options.poolFromBytes ?? POOL_FROM_BYTES;
   const pool = new DigestPool();
+  if (schemas.some((schema) => schema.tables.some((t) => t.files.some((f) => f.bytes >= poolFrom)))) pool.prestartForParquet();
   const tableFiles = new Map<string, string[]>();
   const schemaHashes: { name: string; hash: string }[] = [];
   let bytes = 0;
