@@ -6,8 +6,8 @@
  * first, verified against their git ids on the way.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors/base.js';
 import { openSnapshotSource } from '../git/source.js';
@@ -59,13 +59,25 @@ export async function openSnapshot(dir: string, ref?: string): Promise<SnapshotF
   };
 }
 
-/** Stream a local file through a hash; returns its size and hex sha256. */
+/**
+ * Reads a local file through a hash; returns its size and hex sha256. One buffer is read into
+ * again and again: a read stream's new 1 MiB chunk per read was, over the gigabyte of a large
+ * snapshot, a third of a second of the main thread's garbage collection.
+ */
 export async function sha256File(file: string): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      hash.update(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { size, sha256: hash.digest('hex') };
+  } finally {
+    await fh.close();
   }
-  return { size, sha256: hash.digest('hex') };
 }

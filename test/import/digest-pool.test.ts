@@ -104,6 +104,24 @@ describe('DigestPool', () => {
     }
   });
 
+  it('prestarted workers take the tasks, and a pool closed before any task stops them', async () => {
+    const file = join(dir, 'prestart.parquet');
+    await writeParquet(file, ALL_COLUMNS, (async function* () { yield extremeRows(); })());
+    const pool = new DigestPool(2);
+    pool.prestartForParquet();
+    try {
+      const done = await Promise.all([pool.digest(file, ALL_COLUMNS, [0]), pool.digest(file, ALL_COLUMNS, [0])]);
+      expect(done.map((d) => d.rows)).toEqual([extremeRows().length, extremeRows().length]);
+      expect(Buffer.from(done[0].digests).equals(Buffer.from(done[1].digests))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+    const idle = new DigestPool(2);
+    idle.prestartForParquet();
+    await idle.close();
+    await expect(idle.digest(file, ALL_COLUMNS, [0])).rejects.toThrow(DigestTaskError);
+  });
+
   it('rejects what is still queued when closed', async () => {
     const file = join(dir, 'queued.parquet');
     await writeParquet(file, ALL_COLUMNS, (async function* () { yield manyRows(); })(), { rowGroupMaxRows: 100 });
