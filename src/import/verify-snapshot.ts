@@ -125,39 +125,10 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
   const tableFiles = new Map<string, string[]>();
   const schemaHashes: { name: string; hash: string }[] = [];
   let bytes = 0;
-  const lines: ObjectLine[] = [];
+  let lines: ObjectLine[] = [];
   try {
     // 3. The object list.
-    if (!present.has(OBJECT_LIST)) {
-      problems.push({ file: OBJECT_LIST, problem: 'missing' });
-    } else {
-      const text = await files.readText(OBJECT_LIST);
-      const raw = text.split('\n');
-      if (raw[raw.length - 1] === '') raw.pop();
-      raw.forEach((line, i) => {
-        const where = `${OBJECT_LIST} line ${i + 1}`;
-        const value = parseJson(line, where, problems);
-        if (value === undefined) return;
-        const invalid = checkManifest('object', value, where);
-        if (invalid.length) {
-          for (const p of invalid) problems.push({ file: where, problem: p.slice(where.length + 2) });
-          return;
-        }
-        const o = value as ObjectLine;
-        if (!safeObjectPath(o.path)) problems.push({ file: where, problem: `path ${JSON.stringify(o.path)} leaves the store root` });
-        else lines.push(o);
-      });
-      const presentLines = lines.filter((l) => !l.missing);
-      if (presentLines.length !== pipeline.objects.count) problems.push({ file: OBJECT_LIST, problem: `lists ${presentLines.length} objects, the pipeline manifest says ${pipeline.objects.count}` });
-      const missingCount = lines.length - presentLines.length;
-      if (missingCount !== pipeline.objects.missing) problems.push({ file: OBJECT_LIST, problem: `lists ${missingCount} missing objects, the pipeline manifest says ${pipeline.objects.missing}` });
-      const listed = presentLines.reduce((n, l) => n + (l.size ?? 0), 0);
-      if (listed !== pipeline.objects.bytes) problems.push({ file: OBJECT_LIST, problem: `sizes add up to ${listed} bytes, the pipeline manifest says ${pipeline.objects.bytes}` });
-      const stores = [...new Set(lines.map((l) => l.store))].sort();
-      if (stores.join('\u0000') !== [...pipeline.objects.stores].sort().join('\u0000')) {
-        problems.push({ file: OBJECT_LIST, problem: `names stores ${stores.join(', ') || '(none)'}, the pipeline manifest ${pipeline.objects.stores.join(', ') || '(none)'}` });
-      }
-    }
+    lines = await readObjectList(files, pipeline, problems);
     if (problems.length) fail();
 
     // 4. Parquet files: present, sha256, schema, logical hash.
@@ -216,6 +187,42 @@ export async function verifySnapshot(files: SnapshotFiles, workDir: string, prog
   if (!sameHash(pipelineHash, pipeline.hash)) problems.push({ file: PIPELINE_MANIFEST, problem: `pipeline hash recomputed from the content is ${pipelineHash}, the manifest says ${pipeline.hash}` });
   if (problems.length) fail();
   return { files, pipeline, schemas, objects, missingObjects: lines.filter((l) => l.missing), tableFiles, bytes: bytes + objectBytes };
+}
+
+/** The lines of objects.jsonl, each valid and inside its store; their totals checked against the manifest. */
+async function readObjectList(files: SnapshotFiles, pipeline: PipelineManifest, problems: SnapshotProblem[]): Promise<ObjectLine[]> {
+  const lines: ObjectLine[] = [];
+  if (!files.paths().has(OBJECT_LIST)) {
+    problems.push({ file: OBJECT_LIST, problem: 'missing' });
+  } else {
+    const text = await files.readText(OBJECT_LIST);
+    const raw = text.split('\n');
+    if (raw[raw.length - 1] === '') raw.pop();
+    raw.forEach((line, i) => {
+      const where = `${OBJECT_LIST} line ${i + 1}`;
+      const value = parseJson(line, where, problems);
+      if (value === undefined) return;
+      const invalid = checkManifest('object', value, where);
+      if (invalid.length) {
+        for (const p of invalid) problems.push({ file: where, problem: p.slice(where.length + 2) });
+        return;
+      }
+      const o = value as ObjectLine;
+      if (!safeObjectPath(o.path)) problems.push({ file: where, problem: `path ${JSON.stringify(o.path)} leaves the store root` });
+      else lines.push(o);
+    });
+    const presentLines = lines.filter((l) => !l.missing);
+    if (presentLines.length !== pipeline.objects.count) problems.push({ file: OBJECT_LIST, problem: `lists ${presentLines.length} objects, the pipeline manifest says ${pipeline.objects.count}` });
+    const missingCount = lines.length - presentLines.length;
+    if (missingCount !== pipeline.objects.missing) problems.push({ file: OBJECT_LIST, problem: `lists ${missingCount} missing objects, the pipeline manifest says ${pipeline.objects.missing}` });
+    const listed = presentLines.reduce((n, l) => n + (l.size ?? 0), 0);
+    if (listed !== pipeline.objects.bytes) problems.push({ file: OBJECT_LIST, problem: `sizes add up to ${listed} bytes, the pipeline manifest says ${pipeline.objects.bytes}` });
+    const stores = [...new Set(lines.map((l) => l.store))].sort();
+    if (stores.join('\u0000') !== [...pipeline.objects.stores].sort().join('\u0000')) {
+      problems.push({ file: OBJECT_LIST, problem: `names stores ${stores.join(', ') || '(none)'}, the pipeline manifest ${pipeline.objects.stores.join(', ') || '(none)'}` });
+    }
+  }
+  return lines;
 }
 
 /** Checks one table's files and recomputes its hash; null when a file problem stops that. */
