@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/db/connect.js';
+import { CLOSE_GRACE_MS } from '../../src/db/socket-close.js';
 import type { Database } from '../../src/db/types.js';
 import { ConnectionError, DjSnapshotError, TargetError } from '../../src/errors/base.js';
 import { forEachBackend, scratchDir, useScratch } from '../support/backends.js';
@@ -157,6 +158,48 @@ forEachBackend((backend) => {
           expect(err.message).toContain(`127.0.0.1:${port}`);
         } finally {
           silent.close();
+        }
+      });
+
+      it('close() returns and drops the socket, within a grace period, when the server stops answering', async () => {
+        // A proxy that forwards until frozen, then keeps both connections open and silent (it
+        // answers no FIN either): a hung server or a dropped network, where a polite goodbye
+        // leaves the socket open for ever, and with it the process.
+        let frozen = false;
+        let ours: net.Socket | undefined;
+        const upstreams: net.Socket[] = [];
+        const proxy = net.createServer({ allowHalfOpen: true }, (client) => {
+          ours = client;
+          const upstream = net.connect({ port: server.port, host: server.host, allowHalfOpen: true });
+          upstreams.push(upstream);
+          for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+            from.on('data', (d) => { if (!frozen) to.write(d); });
+            from.on('end', () => { if (!frozen) to.end(); });
+            from.on('error', () => undefined);
+          }
+        });
+        await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+        const { port } = proxy.address() as net.AddressInfo;
+        try {
+          const viaProxy = await connect(server.url.replace(`:${server.port}`, `:${port}`), { password: server.password });
+          expect(await viaProxy.query('SELECT 1 AS one')).toHaveLength(1);
+          frozen = true;
+          const t0 = Date.now();
+          await viaProxy.close();
+          expect(Date.now() - t0).toBeLessThan(CLOSE_GRACE_MS + 2000);
+          // A socket only half-closed still takes bytes; a closed one answers them with a reset,
+          // which the next write reports.
+          const peer = ours!;
+          const reset = new Promise<void>((resolve) => peer.once('close', () => resolve()));
+          peer.write('are you there?');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          if (!peer.destroyed) peer.write('hello?');
+          const outcome = await Promise.race([reset.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 2000))]);
+          expect(outcome).toBe('closed');
+        } finally {
+          ours?.destroy();
+          for (const s of upstreams) s.destroy();
+          proxy.close();
         }
       });
 

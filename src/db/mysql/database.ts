@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Connection, QueryError } from 'mysql2';
 import { batchesOf, batchRowsOption, readAheadRows } from '../batches.js';
 import type { Database, RawValue } from '../types.js';
+import { closeSocket } from '../socket-close.js';
 import { BEGIN_CONSISTENT_SNAPSHOT } from './session.js';
 
 export class MysqlDatabase implements Database {
@@ -89,5 +90,6 @@ export class MysqlDatabase implements Database {
         resolve();
       });
     });
+    await closeSocket((this.conn as unknown as { stream?: Socket }).stream);
   }
 }

@@ -3,12 +3,14 @@
  * (copy-binary.ts) when every result type has a binary decoder, else through a server-side
  * cursor (pg-query-stream).
  */
+import type { Socket } from 'node:net';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import { batchesOf, batchRowsOption, readAheadRows } from '../batches.js';
 import type { Database, EncodedRowStream, RawValue } from '../types.js';
 import { binaryDecoders, CopyBinaryParser, CopyFormatError, CopyRowSplitter } from './copy-binary.js';
+import { closeSocket } from '../socket-close.js';
 import { BEGIN_CONSISTENT_SNAPSHOT } from './session.js';
 import { PG_TYPES } from './values.js';
 
@@ -159,10 +161,12 @@ export class PostgresDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.client.end();
-    } catch {
+    const socket = (this.client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+    // end() resolves when the socket closes, which a silent server never does by itself.
+    const ended = this.client.end().catch(() => {
       // already disconnected: nothing left to release
-    }
+    });
+    await closeSocket(socket);
+    await ended;
   }
 }
