@@ -9,8 +9,8 @@
  * boundaries, because only then is decoding and re-encoding them (the other path) the identity.
  * Every other cell (narrower numbers, booleans, dates, decimals, json, NULL, or a layout not
  * named here) goes through the value decodeBatch would give it, and so through the same checks.
- * Reading a 1 KB-row table this way takes about half the CPU of decoding it first: no BigInt,
- * string or view per cell to make and collect.
+ * No BigInt, string or view per cell is made and collected: reading and digesting a 1.1 KB
+ * row took 4.5 µs this way on one thread, against 5.4–7.3 µs decoding it first.
  */
 import { isUtf8 } from 'node:buffer';
 import * as arrow from 'apache-arrow';
